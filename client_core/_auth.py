@@ -1,0 +1,174 @@
+"""httpx.Auth flows: a static bearer token, static secret headers, OAuth2 client credentials.
+
+None of these classes shows a secret in its repr; the secrets live only in private attributes and
+in the outgoing request headers.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import AsyncGenerator, Generator, Mapping
+from typing import Literal
+
+import anyio
+import httpx
+
+from ._errors import (
+    APIStatusError,
+    AuthenticationError,
+    ResponseValidationError,
+    decode_body,
+    status_error,
+    vendor_message_of,
+)
+
+__all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth"]
+
+
+class BearerAuth(httpx.Auth):
+    """Send a fixed token as `Authorization: Bearer <token>`."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(token=***)"
+
+
+class HeaderAuth(httpx.Auth):
+    """Send fixed secret headers (e.g. an API key) on every request."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self._headers = dict(headers)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self._headers)
+        yield request
+
+    def __repr__(self) -> str:
+        return f"HeaderAuth(headers={sorted(self._headers)!r} values=***)"
+
+
+class ClientCredentialsAuth(httpx.Auth):
+    """OAuth2 client credentials: fetch a token, cache it, share it, refresh it once on a 401.
+
+    The token is kept until `leeway` seconds before its `expires_in` (or a tenth of its life,
+    whichever is shorter). Concurrent calls wait for one fetch instead of each fetching. A 401
+    answer drops the token, fetches a new one and repeats the call once: a 401 means the vendor
+    did nothing, so even a message send is safe to repeat.
+    """
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | None = None,
+        credentials_in: Literal["basic", "body"] = "basic",
+        leeway: float = 60.0,
+    ) -> None:
+        self._token_url = token_url
+        self._form = {"grant_type": "client_credentials"}
+        if scope:
+            self._form["scope"] = scope
+        self._basic: tuple[str, str] | None = None
+        if credentials_in == "basic":
+            self._basic = (client_id, client_secret)
+        else:
+            self._form.update(client_id=client_id, client_secret=client_secret)
+        self._leeway = leeway
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._thread_lock = threading.Lock()
+        self._async_lock = anyio.Lock()
+
+    def __repr__(self) -> str:
+        return f"ClientCredentialsAuth(token_url={self._token_url!r}, client_secret=***)"
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        stale: str | None = None
+        for _ in range(2):
+            if self._needs_token(stale):
+                with self._thread_lock:
+                    if self._needs_token(stale):
+                        token_response = yield self._token_request()
+                        token_response.read()
+                        self._store(token_response)
+            response = yield self._authorize(request)
+            if response.status_code != 401:
+                return
+            stale = self._token
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        stale: str | None = None
+        for _ in range(2):
+            if self._needs_token(stale):
+                async with self._async_lock:
+                    if self._needs_token(stale):
+                        token_response = yield self._token_request()
+                        await token_response.aread()
+                        self._store(token_response)
+            response = yield self._authorize(request)
+            if response.status_code != 401:
+                return
+            stale = self._token
+
+    def _needs_token(self, stale: str | None) -> bool:
+        return self._token is None or self._token == stale or time.monotonic() >= self._expires_at
+
+    def _authorize(self, request: httpx.Request) -> httpx.Request:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def _token_request(self) -> httpx.Request:
+        headers = {"Accept": "application/json"}
+        if self._basic is not None:
+            pair = ":".join(self._basic).encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        return httpx.Request("POST", self._token_url, data=self._form, headers=headers)
+
+    def _store(self, response: httpx.Response) -> None:
+        if not response.is_success:
+            raise _token_error(response)
+        try:
+            body = response.json()
+            token = body["access_token"]
+            lifetime = float(body.get("expires_in") or 3600)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ResponseValidationError(
+                f"token endpoint {self._token_url} answered {response.status_code} "
+                "without a usable access_token",
+                response=response,
+            ) from None
+        if not isinstance(token, str) or not token:
+            raise ResponseValidationError(
+                f"token endpoint {self._token_url} returned an empty access_token",
+                response=response,
+            )
+        self._token = token
+        self._expires_at = time.monotonic() + lifetime - min(self._leeway, lifetime / 10)
+
+
+def _token_error(response: httpx.Response) -> APIStatusError:
+    # 400/401/403 from a token endpoint mean the client credentials are wrong (RFC 6749 5.2).
+    if response.status_code not in (400, 401, 403):
+        return status_error(response)
+    body = decode_body(response)
+    detail = vendor_message_of(body) or response.reason_phrase
+    return AuthenticationError(
+        f"{response.status_code} from the token endpoint {response.request.url.host}: {detail}; "
+        "check client_id and client_secret",
+        response=response,
+        body=body,
+    )

@@ -1,0 +1,99 @@
+"""The request description every endpoint builder returns, and helpers to build one safely."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import IO, Any, Generic, TypeAlias, TypeVar
+from urllib.parse import quote
+
+from ._models import Resource
+
+__all__ = ["Call", "FileContent", "FileTypes", "RequestFiles", "laravel_form", "path_segment"]
+
+FileContent: TypeAlias = bytes | IO[bytes]
+FileTypes: TypeAlias = (
+    FileContent | tuple[str | None, FileContent] | tuple[str | None, FileContent, str | None]
+)
+"""One file, as httpx takes it: bytes, a binary file object, or `(filename, content[, type])`."""
+RequestFiles: TypeAlias = Mapping[str, FileTypes] | Sequence[tuple[str, FileTypes]]
+"""Files for a multipart body: field name -> file, or `(field, file)` pairs for repeated fields."""
+
+ResultT = TypeVar("ResultT", covariant=True)
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[ResultT]):
+    """One API call, described without I/O: what to send and how to read the answer.
+
+    `idempotent` says whether the call may be repeated after its request went out (GET, PATCH,
+    a send carrying a dedup key). Builders validate their input before returning a `Call`, so
+    a `Call` that exists is one the client may send.
+    """
+
+    method: str
+    path: str
+    returns: type[Resource]
+    idempotent: bool
+    params: Mapping[str, str | int] | None = None
+    json: Mapping[str, Any] | None = None
+    """A JSON-ready body (from `request_body`), sent as `application/json`."""
+    form: Mapping[str, str] | None = None
+    files: RequestFiles | None = None
+    tunnel: bool = False
+    """Send as `POST ?_method=<method>` (Laravel cannot read multipart bodies on PATCH)."""
+    empty_ok: bool = False
+    """A 2xx without a body returns None instead of raising ResponseValidationError."""
+    paged: bool = False
+    """The answer is one page of a list of `returns` (sent with `send_page`)."""
+
+    def page(self, number: int) -> Call[ResultT]:
+        """The same call for another page of a paginated list."""
+        return replace(self, params={**(self.params or {}), "page": number})
+
+
+def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
+    """Percent-encode an id for a URL path; refuse what could change the path.
+
+    Raises `ValueError` naming the parameter (never echoing the value) for an empty id, a
+    `.`/`..` segment, or, with `uuid=True`, anything but a UUID.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {type(value).__name__}")
+    if uuid:
+        if not _UUID.fullmatch(value):
+            raise ValueError(f"{name} must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
+        return value
+    if value.strip() in ("", ".", ".."):
+        raise ValueError(f"{name} must be a non-empty id")
+    return quote(value, safe="")
+
+
+def laravel_form(fields: Mapping[str, Any]) -> dict[str, str]:
+    """Flatten JSON-ready fields into multipart form pairs the way Laravel reads them.
+
+    Nested objects become `claimant[name]`, lists `claimant[data][0][id]`, booleans `1`/`0`,
+    and `None` an empty string (Laravel's ConvertEmptyStringsToNull turns it back into null).
+    """
+    pairs: list[tuple[str, str]] = []
+    for key, value in fields.items():
+        _flatten(str(key), value, pairs)
+    return dict(pairs)  # bracket keys are unique: list items carry their index
+
+
+def _flatten(key: str, value: Any, pairs: list[tuple[str, str]]) -> None:
+    if isinstance(value, Mapping):
+        for sub, item in value.items():
+            _flatten(f"{key}[{sub}]", item, pairs)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            _flatten(f"{key}[{index}]", item, pairs)
+    elif isinstance(value, bool):
+        pairs.append((key, "1" if value else "0"))
+    elif value is None:
+        pairs.append((key, ""))
+    else:
+        pairs.append((key, str(value)))

@@ -1,0 +1,276 @@
+"""Every error our clients raise, translated once at the transport boundary.
+
+```text
+APIError
+├── APIConnectionError            nothing usable came back (catch this for both below)
+│   ├── APITimeoutError
+│   └── OutcomeUnknownError       sent, no answer, not retried: it may have been acted on
+├── APIStatusError                status_code, headers, body, request_id, response
+│   ├── BadRequestError 400   ├── AuthenticationError 401   ├── PermissionDeniedError 403
+│   ├── NotFoundError 404     ├── ConflictError 409
+│   ├── UnprocessableEntityError 422   (.errors: field -> messages, from Laravel's body)
+│   ├── RateLimitError 429    (.retry_after: seconds or None)
+│   └── InternalServerError >= 500
+└── ResponseValidationError       a 2xx whose body is not what the vendor documents
+```
+
+Bad input is a `ValueError` (pydantic's `ValidationError` is one), raised before any I/O.
+No message here ever includes a request header, a token, or a request body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+]
+
+# Header names vendors and their gateways use for a request id, most specific first.
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+
+
+class APIError(Exception):
+    """Base class of every error a client raises (other than `ValueError` for bad input)."""
+
+    message: str
+    request: httpx.Request | None
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """No usable response arrived: the connection failed, dropped, or timed out."""
+
+    sent: bool
+    """True when the request may have reached the server before the failure."""
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, sent: bool = False
+    ) -> None:
+        super().__init__(message, request=request)
+        self.sent = sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, write, read or pool)."""
+
+
+class OutcomeUnknownError(APIConnectionError):
+    """A call that is not safe to repeat went out and no answer came back.
+
+    The vendor may or may not have acted on it (a message may or may not have been sent), so the
+    client did not retry. Check the vendor's state before sending again.
+    """
+
+
+class APIStatusError(APIError):
+    """The vendor answered with a non-2xx status."""
+
+    response: httpx.Response
+    status_code: int
+    body: object
+    """The decoded JSON body, or the text when it is not JSON."""
+    request_id: str | None
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+        self.body = body
+        self.request_id = request_id_of(response)
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """The response headers (e.g. `X-Ratelimit-Remaining`)."""
+        return self.response.headers
+
+
+class BadRequestError(APIStatusError):
+    """400: the vendor rejected the request as malformed."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token or key is missing, invalid or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are valid but lack the privilege for this call."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (or not visible to these credentials)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the vendor's state (e.g. a dedup key already used)."""
+
+    earlier_attempt_probably_accepted: bool = False
+    """True when an earlier attempt of this same call lost its answer and this repeat got 409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the vendor's validation rejected the request; `.errors` says which fields."""
+
+    errors: dict[str, list[str]]
+    """Field name -> messages, from Laravel's `{"message", "errors"}` body (empty otherwise)."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, response=response, body=body)
+        self.errors = field_errors(body)
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests; `.retry_after` is the wait the vendor asked for, if any."""
+
+    retry_after: float | None
+    """Seconds to wait before trying again, from `Retry-After` / `retry-after-ms`; else None."""
+
+    def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
+        super().__init__(message, response=response, body=body)
+        self.retry_after = retry_after_seconds(response.headers)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the vendor failed."""
+
+
+class ResponseValidationError(APIError):
+    """A 2xx answer whose body is not what the vendor documents."""
+
+    response: httpx.Response
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message, request=response.request)
+        self.response = response
+        self.status_code = response.status_code
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+# What to do next, appended to the vendor's own words.
+_HINTS: dict[type[APIStatusError], str] = {
+    AuthenticationError: "check the token or client credentials",
+    PermissionDeniedError: "these credentials lack the privilege for this call",
+}
+
+
+def status_error(response: httpx.Response, *, earlier_answer_lost: bool = False) -> APIStatusError:
+    """Build the typed error for a non-2xx response (its body must already be read)."""
+    status = response.status_code
+    cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    body = decode_body(response)
+    parts = [f"{status} {response.reason_phrase}".rstrip()]
+    vendor_message = vendor_message_of(body)
+    if vendor_message:
+        parts.append(vendor_message)
+    hint = _HINTS.get(cls)
+    if hint:
+        parts.append(hint)
+    error_fields = field_errors(body)
+    if error_fields:
+        parts.append("fields: " + ", ".join(error_fields))
+    conflict_after_loss = cls is ConflictError and earlier_answer_lost
+    if conflict_after_loss:
+        parts.append(
+            "an earlier attempt of this call lost its answer and was probably accepted; "
+            "this repeat was refused as a duplicate"
+        )
+    request_id = request_id_of(response)
+    message = ": ".join(parts) + (f" (request id {request_id})" if request_id else "")
+    error = cls(message, response=response, body=body)
+    if isinstance(error, ConflictError):
+        error.earlier_attempt_probably_accepted = conflict_after_loss
+    return error
+
+
+def decode_body(response: httpx.Response) -> object:
+    """The body as JSON when it parses, else as text (never raises)."""
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return response.text
+
+
+def vendor_message_of(body: object) -> str:
+    """The vendor's human message: Laravel `message`, Loop `error` + `message`, OAuth2 errors."""
+    if not isinstance(body, Mapping):
+        return body.strip()[:300] if isinstance(body, str) and "<" not in body else ""
+    code = body.get("error")
+    text = body.get("message") or body.get("error_description") or body.get("detail")
+    parts = [str(p) for p in (code, text) if isinstance(p, str) and p]
+    return ": ".join(parts)
+
+
+def field_errors(body: object) -> dict[str, list[str]]:
+    """Laravel's `errors` object (field -> messages); empty when absent or malformed."""
+    errors: Any = body.get("errors") if isinstance(body, Mapping) else None
+    if not isinstance(errors, Mapping):
+        return {}
+    return {
+        str(field): [str(m) for m in (msgs if isinstance(msgs, list) else [msgs])]
+        for field, msgs in errors.items()
+    }
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    """The vendor's request id header, if it sent one."""
+    for name in _REQUEST_ID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def retry_after_seconds(headers: httpx.Headers) -> float | None:
+    """Parse `retry-after-ms`, then `Retry-After` as seconds or an HTTP date; None if absent."""
+    from email.utils import parsedate_to_datetime
+    from time import time
+
+    millis = headers.get("retry-after-ms")
+    if millis:
+        try:
+            return max(float(millis) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(when.timestamp() - time(), 0.0)

@@ -1,0 +1,204 @@
+"""Base models: lenient responses, strict requests, the NOT_GIVEN sentinel, raw response access."""
+
+from __future__ import annotations
+
+import logging
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Final,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
+
+import httpx
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+)
+
+from ._errors import ResponseValidationError, request_id_of
+
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "RawResponse",
+    "Resource",
+    "Timestamp",
+    "raw_response",
+    "request_body",
+]
+
+_logger = logging.getLogger("client_core")
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: "leave this out of the request", as opposed to `None` (null)."""
+
+    _instance: ClassVar[NotGiven | None] = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+def _assume_utc(value: datetime) -> datetime:
+    # Vendors sometimes drop the offset; every timestamp they document is UTC or offset-bearing.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(_assume_utc)]
+"""A response timestamp, always timezone-aware (a naive one from the vendor is taken as UTC)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RawResponse:
+    """The HTTP exchange behind a result: status, headers, request id and retries taken."""
+
+    http_response: httpx.Response
+    retries_taken: int
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the final attempt."""
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        """Response headers, e.g. Plannr's `X-Ratelimit-Remaining`."""
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The vendor's request id header, if any."""
+        return request_id_of(self.http_response)
+
+
+class Resource(BaseModel):
+    """Base of every response model: unknown fields are kept (`model_extra`), never an error."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+        hide_input_in_errors=True,
+        protected_namespaces=(),
+    )
+    _raw: RawResponse | None = PrivateAttr(default=None)
+
+
+def request_body(schema: type[Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """Check a call's fields against its TypedDict schema and return the JSON-ready body.
+
+    Only keys present in `given` are sent. `None` is refused for fields the schema does not
+    mark nullable. Errors name the field and the rule, never the value (it may be patient data).
+    """
+    adapter, not_nullable = _schema(schema)
+    refused = sorted(k for k in not_nullable if k in given and given[k] is None)
+    if refused:
+        raise ValueError(
+            f"{schema.__name__}: {', '.join(refused)} may not be null; leave a field out "
+            "instead to send nothing for it"
+        )
+    try:
+        body: dict[str, Any] = adapter.dump_python(adapter.validate_python(given), mode="json")
+    except ValidationError as exc:
+        raise ValueError(describe_invalid(schema.__name__, exc)) from None
+    return body
+
+
+def describe_invalid(what: str, exc: ValidationError) -> str:
+    """A ValidationError as one line per field and rule, without the input values."""
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or '(body)'}: {err['msg']}"
+        for err in exc.errors(include_input=False, include_url=False)
+    ]
+    return f"invalid {what}: " + "; ".join(problems)
+
+
+_ADAPTERS: dict[type[Any], tuple[TypeAdapter[Any], frozenset[str]]] = {}
+
+
+def _schema(schema: type[Any]) -> tuple[TypeAdapter[Any], frozenset[str]]:
+    """The schema's adapter and its non-nullable fields, built once per schema."""
+    cached = _ADAPTERS.get(schema)
+    if cached is None:
+        hints = get_type_hints(schema)
+        not_nullable = frozenset(name for name, hint in hints.items() if not _admits_none(hint))
+        cached = _ADAPTERS[schema] = (TypeAdapter(schema), not_nullable)
+    return cached
+
+
+def _admits_none(annotation: object) -> bool:
+    if annotation is None or annotation is type(None) or annotation is Any:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_admits_none(arg) for arg in get_args(annotation))
+    return False
+
+
+ModelT = TypeVar("ModelT", bound=Resource)
+
+
+def parse_resource(
+    model: type[ModelT], body: object, response: httpx.Response, *, strict: bool
+) -> ModelT:
+    """Build `model` from a 2xx body, with or without a `{"data": ...}` wrapper.
+
+    A body that does not match is returned unvalidated with a warning (the vendor did act; an
+    error would invite a resend), unless `strict`, which raises `ResponseValidationError`.
+    """
+    wrapped = isinstance(body, dict) and isinstance(body.get("data"), dict)
+    if wrapped and "data" not in model.model_fields:
+        body = body["data"]  # type: ignore[index]
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        where = f"{response.request.method} {response.request.url.path}"
+        fields = sorted({".".join(str(p) for p in err["loc"]) for err in exc.errors()})
+        if strict or not isinstance(body, dict):
+            raise ResponseValidationError(
+                f"{where}: the vendor accepted the request (status {response.status_code}) "
+                f"but its answer does not match {model.__name__} (fields: {', '.join(fields)})",
+                response=response,
+            ) from exc
+        _logger.warning(
+            "%s: response does not match %s (fields: %s); returned unvalidated",
+            where,
+            model.__name__,
+            ", ".join(fields),
+        )
+        return cast(ModelT, model.model_construct(**body))
+
+
+def raw_response(result: Resource | object) -> RawResponse:
+    """The HTTP exchange behind a result that a client returned (a model or a page).
+
+    Example: `raw_response(client.appointments.send_message(...)).headers["x-request-id"]`.
+    """
+    raw = getattr(result, "_raw", None)
+    if not isinstance(raw, RawResponse):
+        raise ValueError("raw_response() takes a model or page returned by a client call")
+    return raw

@@ -1,0 +1,166 @@
+"""Appointments: the endpoint builders (pure, shared) and the sync and async resources."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict, Unpack
+
+from client_core import (
+    AsyncPage,
+    Call,
+    RequestFiles,
+    SyncPage,
+    laravel_form,
+    path_segment,
+    request_body,
+)
+
+from .models import Appointment, AppointmentChanges, AppointmentMessage, NewAppointment
+
+if TYPE_CHECKING:
+    from client_core import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["Appointments", "AsyncAppointments"]
+
+_BASE = "/api/v1/appointments"
+
+
+@with_config(ConfigDict(extra="forbid"))
+class _MessageBody(TypedDict):
+    message: str
+
+
+@with_config(ConfigDict(extra="forbid"))
+class _CancelBody(TypedDict, total=False):
+    cancellation_reason: str
+
+
+def _appointment_path(appointment_id: str, suffix: str = "") -> str:
+    return f"{_BASE}/{path_segment(appointment_id, 'appointment_id', uuid=True)}{suffix}"
+
+
+def _send_message(appointment_id: str, message: str) -> Call[AppointmentMessage]:
+    body = request_body(_MessageBody, {"message": message})
+    path = _appointment_path(appointment_id, "/messages")
+    return Call("POST", path, AppointmentMessage, idempotent=False, json=body)
+
+
+def _update(
+    appointment_id: str, changes: AppointmentChanges, files: RequestFiles | None
+) -> Call[Appointment]:
+    body = request_body(AppointmentChanges, changes)
+    path = _appointment_path(appointment_id)
+    if files is None:
+        return Call("PATCH", path, Appointment, idempotent=True, json=body)
+    # Laravel cannot read multipart bodies on PATCH: tunnel as POST ?_method=PATCH (SQOD docs).
+    form = laravel_form(body)
+    return Call("PATCH", path, Appointment, idempotent=True, form=form, files=files, tunnel=True)
+
+
+def _list(page: int | None, per_page: int | None) -> Call[Appointment]:
+    params = {k: v for k, v in (("page", page), ("per_page", per_page)) if v is not None}
+    for name, value in params.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of 1 or more")
+    return Call("GET", _BASE, Appointment, idempotent=True, params=params, paged=True)
+
+
+def _create(fields: NewAppointment) -> Call[Appointment]:
+    body = request_body(NewAppointment, fields)
+    return Call("POST", _BASE, Appointment, idempotent=False, json=body)
+
+
+def _cancel(appointment_id: str, cancellation_reason: str | None) -> Call[Appointment | None]:
+    given = {} if cancellation_reason is None else {"cancellation_reason": cancellation_reason}
+    body = request_body(_CancelBody, given)
+    path = _appointment_path(appointment_id, "/cancel")
+    return Call("POST", path, Appointment, idempotent=False, json=body, empty_ok=True)
+
+
+class Appointments:
+    """SQOD appointments: `client.appointments`."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
+        """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".
+
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        """
+        return self._client.send(_send_message(appointment_id, message))
+
+    def update(
+        self,
+        appointment_id: str,
+        *,
+        files: RequestFiles | None = None,
+        **changes: Unpack[AppointmentChanges],
+    ) -> Appointment:
+        """Change only the given fields (see `AppointmentChanges`); `None` sends null.
+
+        With `files=` the request is multipart, tunnelled as `POST ?_method=PATCH`.
+        Example: `client.appointments.update(id, status="waiting", interpreter_language=None)`.
+        """
+        return self._client.send(_update(appointment_id, changes, files))
+
+    def list(
+        self, *, page: int | None = None, per_page: int | None = None
+    ) -> SyncPage[Appointment]:
+        """Appointments visible to this user; iterate the result to walk every page from `page`."""
+        return self._client.send_page(_list(page, per_page))
+
+    def create(self, **fields: Unpack[NewAppointment]) -> Appointment:
+        """Create an appointment from the given fields (see `NewAppointment`). Never repeated."""
+        return self._client.send(_create(fields))
+
+    def cancel(
+        self, appointment_id: str, *, cancellation_reason: str | None = None
+    ) -> Appointment | None:
+        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body."""
+        return self._client.send(_cancel(appointment_id, cancellation_reason))
+
+
+class AsyncAppointments:
+    """SQOD appointments: `client.appointments` on `AsyncSqodClient`."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
+        """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".
+
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        """
+        return await self._client.send(_send_message(appointment_id, message))
+
+    async def update(
+        self,
+        appointment_id: str,
+        *,
+        files: RequestFiles | None = None,
+        **changes: Unpack[AppointmentChanges],
+    ) -> Appointment:
+        """Change only the given fields (see `AppointmentChanges`); `None` sends null.
+
+        With `files=` the request is multipart, tunnelled as `POST ?_method=PATCH`.
+        """
+        return await self._client.send(_update(appointment_id, changes, files))
+
+    async def list(
+        self, *, page: int | None = None, per_page: int | None = None
+    ) -> AsyncPage[Appointment]:
+        """Appointments visible to this user; `async for` over the result walks every page."""
+        return await self._client.send_page(_list(page, per_page))
+
+    async def create(self, **fields: Unpack[NewAppointment]) -> Appointment:
+        """Create an appointment from the given fields (see `NewAppointment`). Never repeated."""
+        return await self._client.send(_create(fields))
+
+    async def cancel(
+        self, appointment_id: str, *, cancellation_reason: str | None = None
+    ) -> Appointment | None:
+        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body."""
+        return await self._client.send(_cancel(appointment_id, cancellation_reason))

@@ -1,0 +1,111 @@
+"""SqodClient and AsyncSqodClient: SQOD's base URL, auth and options on the shared core."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+import httpx
+
+from client_core import (
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    BaseClient,
+    BearerAuth,
+    ClientCredentialsAuth,
+    RetryPolicy,
+    SyncAPIClient,
+    check_base_url,
+    client_settings,
+    require,
+    token_or_credentials,
+)
+
+from ._appointments import Appointments, AsyncAppointments
+
+__all__ = ["DEFAULT_TOKEN_URL", "AsyncSqodClient", "SqodClient"]
+
+DEFAULT_TOKEN_URL = "https://auth.app.sqod.co.uk/oauth2/token"
+"""SQOD's AWS Cognito token endpoint for client credentials."""
+
+_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
+
+
+class _SqodClientBase(BaseClient[_HttpT]):
+    """The constructor both twins share: no I/O happens here."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str = DEFAULT_TOKEN_URL,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: _HttpT | None = None,
+        method_override: bool = False,
+        strict_responses: bool = False,
+    ) -> None:
+        url = check_base_url(require(base_url, "base_url", "SQOD_BASE_URL"), env="SQOD_BASE_URL")
+        credentials = token_or_credentials(token, client_id, client_secret, env_prefix="SQOD")
+        auth: httpx.Auth
+        if isinstance(credentials, str):
+            auth = BearerAuth(credentials)
+        else:
+            # Cognito takes the client id and secret as HTTP Basic (SQOD's auth page).
+            auth = ClientCredentialsAuth(
+                check_base_url(token_url, name="token_url"),
+                credentials.client_id,
+                credentials.client_secret,
+                credentials_in="basic",
+            )
+        settings = client_settings(
+            package="sqod_client",
+            base_url=url,
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            strict_responses=strict_responses,
+            method_override=method_override,
+        )
+        super().__init__(settings, http_client)
+
+
+class SqodClient(_SqodClientBase[httpx.Client], SyncAPIClient):
+    """SQOD video appointments, blocking.
+
+    Pass `base_url` (your customer URL) and either `token` or `client_id` + `client_secret`;
+    each falls back to `SQOD_BASE_URL`, `SQOD_TOKEN`, `SQOD_CLIENT_ID`, `SQOD_CLIENT_SECRET`.
+    `method_override=True` tunnels every PATCH as `POST ?_method=PATCH`; `retry_policy`
+    replaces `max_retries` with a full `RetryPolicy`; `strict_responses=True` raises
+    `ResponseValidationError` on an off-spec answer instead of logging a warning.
+
+    Example:
+        with SqodClient(base_url="https://acme.sqod.co.uk", token=token) as sqod:
+            sqod.appointments.send_message(appointment_id, message="Running 5 minutes late")
+    """
+
+    @property
+    def appointments(self) -> Appointments:
+        """Send messages to waiting callers; list, create, update and cancel appointments."""
+        return Appointments(self)
+
+
+class AsyncSqodClient(_SqodClientBase[httpx.AsyncClient], AsyncAPIClient):
+    """SQOD video appointments, for asyncio; the same options and calls as `SqodClient`.
+
+    Example:
+        async with AsyncSqodClient(base_url="https://acme.sqod.co.uk", token=token) as sqod:
+            await sqod.appointments.send_message(appointment_id, message="Running late")
+    """
+
+    @property
+    def appointments(self) -> AsyncAppointments:
+        """Send messages to waiting callers; list, create, update and cancel appointments."""
+        return AsyncAppointments(self)
