@@ -24,35 +24,37 @@ from ._errors import (
     vendor_message_of,
 )
 
-__all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth"]
+__all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth", "StaticHeaderAuth"]
 
 
-class BearerAuth(httpx.Auth):
-    """Send a fixed token as `Authorization: Bearer <token>`."""
-
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    def __repr__(self) -> str:
-        return "BearerAuth(token=***)"
-
-
-class HeaderAuth(httpx.Auth):
-    """Send fixed secret headers (e.g. an API key) on every request."""
+class StaticHeaderAuth(httpx.Auth):
+    """Fixed secret headers on every request (the clients merge them in without an auth flow)."""
 
     def __init__(self, headers: Mapping[str, str]) -> None:
         self._headers = dict(headers)
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The headers this auth adds (secret values: never log them)."""
+        return self._headers
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers.update(self._headers)
         yield request
 
     def __repr__(self) -> str:
-        return f"HeaderAuth(headers={sorted(self._headers)!r} values=***)"
+        return f"{type(self).__name__}(headers={sorted(self._headers)!r}, values=***)"
+
+
+class BearerAuth(StaticHeaderAuth):
+    """Send a fixed token as `Authorization: Bearer <token>`."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__({"Authorization": f"Bearer {token}"})
+
+
+class HeaderAuth(StaticHeaderAuth):
+    """Send fixed secret headers (e.g. Hero's `x-api-key`) on every request."""
 
 
 class ClientCredentialsAuth(httpx.Auth):
@@ -100,7 +102,7 @@ class ClientCredentialsAuth(httpx.Auth):
             if self._needs_token(stale):
                 with self._thread_lock:
                     if self._needs_token(stale):
-                        token_response = yield self._token_request()
+                        token_response = yield self._token_request(request)
                         token_response.read()
                         self._store(token_response)
             response = yield self._authorize(request)
@@ -116,7 +118,7 @@ class ClientCredentialsAuth(httpx.Auth):
             if self._needs_token(stale):
                 async with self._async_lock:
                     if self._needs_token(stale):
-                        token_response = yield self._token_request()
+                        token_response = yield self._token_request(request)
                         await token_response.aread()
                         self._store(token_response)
             response = yield self._authorize(request)
@@ -131,12 +133,22 @@ class ClientCredentialsAuth(httpx.Auth):
         request.headers["Authorization"] = f"Bearer {self._token}"
         return request
 
-    def _token_request(self) -> httpx.Request:
+    def _token_request(self, api_request: httpx.Request) -> httpx.Request:
+        # The token fetch is part of the call: same User-Agent, same timeouts.
         headers = {"Accept": "application/json"}
+        if "User-Agent" in api_request.headers:
+            headers["User-Agent"] = api_request.headers["User-Agent"]
         if self._basic is not None:
             pair = ":".join(self._basic).encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
-        return httpx.Request("POST", self._token_url, data=self._form, headers=headers)
+        timeout = api_request.extensions.get("timeout")
+        return httpx.Request(
+            "POST",
+            self._token_url,
+            data=self._form,
+            headers=headers,
+            extensions={"timeout": timeout} if timeout else {},
+        )
 
     def _store(self, response: httpx.Response) -> None:
         if not response.is_success:
@@ -163,7 +175,7 @@ class ClientCredentialsAuth(httpx.Auth):
 def _token_error(response: httpx.Response) -> APIStatusError:
     # 400/401/403 from a token endpoint mean the client credentials are wrong (RFC 6749 5.2).
     if response.status_code not in (400, 401, 403):
-        return status_error(response)
+        return status_error(response, context="token endpoint")
     body = decode_body(response)
     detail = vendor_message_of(body) or response.reason_phrase
     return AuthenticationError(

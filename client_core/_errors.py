@@ -20,11 +20,11 @@ No message here ever includes a request header, a token, or a request body.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from pydantic_core import from_json
 
 __all__ = [
     "APIConnectionError",
@@ -184,12 +184,19 @@ _HINTS: dict[type[APIStatusError], str] = {
 }
 
 
-def status_error(response: httpx.Response, *, earlier_answer_lost: bool = False) -> APIStatusError:
-    """Build the typed error for a non-2xx response (its body must already be read)."""
+def status_error(
+    response: httpx.Response, *, earlier_answer_lost: bool = False, context: str = ""
+) -> APIStatusError:
+    """Build the typed error for a non-2xx response (its body must already be read).
+
+    `context` names where the answer came from when it is not the call itself.
+    """
     status = response.status_code
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     body = decode_body(response)
     parts = [f"{status} {response.reason_phrase}".rstrip()]
+    if context:
+        parts.insert(0, context)
     vendor_message = vendor_message_of(body)
     if vendor_message:
         parts.append(vendor_message)
@@ -216,7 +223,7 @@ def status_error(response: httpx.Response, *, earlier_answer_lost: bool = False)
 def decode_body(response: httpx.Response) -> object:
     """The body as JSON when it parses, else as text (never raises)."""
     try:
-        return json.loads(response.content)
+        return from_json(response.content)
     except ValueError:
         return response.text
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
+from pydantic_core import from_json
 
+from ._auth import StaticHeaderAuth
 from ._call import Call
 from ._errors import (
     APIConnectionError,
@@ -26,7 +28,7 @@ from ._errors import (
     ResponseValidationError,
     status_error,
 )
-from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, parse_resource
+from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
 from ._pagination import AsyncPage, SyncPage, parse_page
 from ._retry import RetryPolicy
 
@@ -105,7 +107,12 @@ class BaseClient(Generic[HttpT]):
     def _apply(self, settings: ClientSettings) -> None:
         self._settings = settings
         self._logger = logging.getLogger(settings.logger_name)
-        self._json_headers = {**settings.headers, "Content-Type": "application/json"}
+        auth = settings.auth
+        # Fixed credentials go straight into the headers: an httpx auth flow costs ~1.5 us a call.
+        self._auth: httpx.Auth | None = None if isinstance(auth, StaticHeaderAuth) else auth
+        secret = auth.headers if isinstance(auth, StaticHeaderAuth) else {}
+        self._headers = {**settings.headers, **secret}
+        self._json_headers = {**self._headers, "Content-Type": "application/json"}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
@@ -140,7 +147,7 @@ class BaseClient(Generic[HttpT]):
             params = {**(params or {}), "_method": method}
             method = "POST"
         content = None
-        headers = self._settings.headers
+        headers = self._headers
         if call.json is not None:
             content = json.dumps(call.json, ensure_ascii=False, separators=(",", ":")).encode()
             headers = self._json_headers
@@ -228,7 +235,7 @@ class BaseClient(Generic[HttpT]):
         result = parse_resource(
             call.returns, body, response, strict=self._settings.strict_responses
         )
-        result._raw = raw
+        attach_raw(result, raw)
         return result
 
 
@@ -240,7 +247,7 @@ def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
         problem = "an empty body"
     else:
         try:
-            return json.loads(content)
+            return from_json(content)
         except ValueError:
             problem = "a body that is not JSON"
     raise ResponseValidationError(
@@ -291,7 +298,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
         attempts.begin()
         try:
-            response = self._http.send(request, auth=self._settings.auth)
+            response = self._http.send(request, auth=self._auth)
         except httpx.TransportError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
@@ -339,7 +346,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
         attempts.begin()
         try:
-            response = await self._http.send(request, auth=self._settings.auth)
+            response = await self._http.send(request, auth=self._auth)
         except httpx.TransportError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)

@@ -1,0 +1,478 @@
+"""Client-credentials tokens (fetch, cache, expiry, sharing, 401 refresh) and the auth flows."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+import httpx
+import pytest
+
+from client_core import BearerAuth, ClientCredentialsAuth, HeaderAuth, raw_response
+from sqod_client import (
+    AsyncSqodClient,
+    AuthenticationError,
+    ResponseValidationError,
+    RetryPolicy,
+    SqodClient,
+)
+from tests.conftest import (
+    APPOINTMENT_ID,
+    BASE_URL,
+    TOKEN_URL,
+    Routes,
+    Script,
+    SqodFactory,
+    message_json,
+    resolve,
+    token_response,
+)
+
+pytestmark = pytest.mark.anyio
+
+CREDENTIALS = {"client_id": "client-1", "client_secret": "secret-1"}
+
+
+def recorded(
+    routes: Routes, seen: list[tuple[str, str | None]]
+) -> Callable[[httpx.Request], httpx.Response]:
+    """Note each request's host and Authorization header as it was when sent.
+
+    The client may send the same request object twice (a repeat after a 401), so the header
+    has to be read at the moment of sending, not afterwards from `Script.requests`.
+    """
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.host, request.headers.get("Authorization")))
+        return routes(request)
+
+    return handler
+
+
+def api_auth(seen: list[tuple[str, str | None]]) -> list[str | None]:
+    return [auth for host, auth in seen if host != httpx.URL(TOKEN_URL).host]
+
+
+async def send(client: SqodClient | AsyncSqodClient) -> Any:
+    return await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
+
+
+# 1. The first call fetches a token the way SQOD's Cognito expects it.
+
+
+async def test_first_call_fetches_a_token_with_basic_auth_then_sends_bearer(
+    make_sqod: SqodFactory,
+) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("access-1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    await send(client)
+
+    (token_request,) = routes.token.requests
+    assert token_request.method == "POST"
+    assert str(token_request.url) == "https://auth.app.sqod.co.uk/oauth2/token"
+    expected = base64.b64encode(b"client-1:secret-1").decode("ascii")
+    assert token_request.headers["Authorization"] == f"Basic {expected}"
+    assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert token_request.content == b"grant_type=client_credentials"
+    (api_request,) = routes.api.requests
+    assert api_request.headers["Authorization"] == "Bearer access-1"
+
+
+# 2. The token is cached.
+
+
+async def test_token_is_fetched_once_for_many_calls(make_sqod: SqodFactory) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("access-1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    for _ in range(3):
+        await send(client)
+
+    assert len(routes.token.requests) == 1
+    assert len(routes.api.requests) == 3
+    assert all(r.headers["Authorization"] == "Bearer access-1" for r in routes.api.requests)
+
+
+async def test_with_options_copy_shares_the_token_cache(make_sqod: SqodFactory) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("access-1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    await send(client)
+    await send(client.with_options(max_retries=0))
+
+    assert len(routes.token.requests) == 1
+
+
+# 3. Expiry: refreshed once the clock passes expiry minus the leeway.
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "refresh_at"),
+    [(120, 108.0), (3600, 3540.0)],
+    ids=["short-lived-leeway-tenth", "hour-leeway-60s"],
+)
+async def test_token_is_refreshed_shortly_before_it_expires(
+    make_sqod: SqodFactory, monkeypatch: pytest.MonkeyPatch, expires_in: int, refresh_at: float
+) -> None:
+    now = [1000.0]
+    # the clock client_core._auth reads (time.monotonic); nothing else is patched
+    monkeypatch.setattr("client_core._auth.time.monotonic", lambda: now[0])
+    seen: list[tuple[str, str | None]] = []
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("t1", expires_in), token_response("t2", expires_in)),
+    )
+    client = make_sqod(recorded(routes, seen), **CREDENTIALS)
+
+    await send(client)
+    now[0] = 1000.0 + refresh_at - 0.01
+    await send(client)
+    assert len(routes.token.requests) == 1
+
+    now[0] = 1000.0 + refresh_at
+    await send(client)
+    await send(client)
+
+    assert len(routes.token.requests) == 2
+    assert api_auth(seen) == ["Bearer t1", "Bearer t1", "Bearer t2", "Bearer t2"]
+
+
+# 4. Concurrent calls share one fetch.
+
+
+async def test_concurrent_async_calls_share_one_token_fetch() -> None:
+    token_requests: list[httpx.Request] = []
+    api_auth_headers: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(TOKEN_URL):
+            token_requests.append(request)
+            await anyio.sleep(0.05)
+            return token_response("shared")
+        api_auth_headers.append(request.headers["Authorization"])
+        return httpx.Response(201, json=message_json())
+
+    client = AsyncSqodClient(
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy.no_wait(),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        client_id="client-1",
+        client_secret="secret-1",
+    )
+    async with client, anyio.create_task_group() as group:
+        for _ in range(10):
+            group.start_soon(send, client)
+
+    assert len(token_requests) == 1
+    assert api_auth_headers == ["Bearer shared"] * 10
+
+
+def test_concurrent_threads_share_one_token_fetch() -> None:
+    token_requests: list[httpx.Request] = []
+    api_auth_headers: list[str] = []
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(TOKEN_URL):
+            with lock:
+                token_requests.append(request)
+            time.sleep(0.05)
+            return token_response("shared")
+        with lock:
+            api_auth_headers.append(request.headers["Authorization"])
+        return httpx.Response(201, json=message_json())
+
+    client = SqodClient(
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy.no_wait(),
+        http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+        client_id="client-1",
+        client_secret="secret-1",
+    )
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def worker() -> None:
+        start.wait()
+        try:
+            client.appointments.send_message(APPOINTMENT_ID, message="hi")
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    client.close()
+
+    assert errors == []
+    assert len(token_requests) == 1
+    assert api_auth_headers == ["Bearer shared"] * 8
+
+
+# 5. A 401 fetches a fresh token and repeats the call once.
+
+
+async def test_401_refreshes_the_token_and_repeats_a_send_once(make_sqod: SqodFactory) -> None:
+    seen: list[tuple[str, str | None]] = []
+    routes = Routes(
+        api=Script(
+            httpx.Response(401, json={"message": "Unauthenticated."}),
+            httpx.Response(201, json=message_json()),
+        ),
+        token=Script(token_response("t1"), token_response("t2")),
+    )
+    client = make_sqod(recorded(routes, seen), **CREDENTIALS)
+
+    result = await send(client)
+
+    assert len(routes.token.requests) == 2
+    assert api_auth(seen) == ["Bearer t1", "Bearer t2"]
+    assert raw_response(result).status_code == 201
+    assert raw_response(result).retries_taken == 0
+
+
+async def test_401_refresh_does_not_use_up_max_retries(make_sqod: SqodFactory) -> None:
+    routes = Routes(
+        api=Script(
+            httpx.Response(401, json={"message": "Unauthenticated."}),
+            httpx.Response(201, json=message_json()),
+        ),
+        token=Script(token_response("t1"), token_response("t2")),
+    )
+    client = make_sqod(routes, retry_policy=RetryPolicy.no_wait(0), **CREDENTIALS)
+
+    result = await send(client)
+
+    assert raw_response(result).status_code == 201
+    assert len(routes.api.requests) == 2
+
+
+async def test_a_second_401_after_the_refresh_raises_without_looping(
+    make_sqod: SqodFactory,
+) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(401, json={"message": "Unauthenticated."})),
+        token=Script(token_response("t1"), token_response("t2"), token_response("t3")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await send(client)
+
+    assert caught.value.status_code == 401
+    assert len(routes.api.requests) == 2
+    assert len(routes.token.requests) == 2
+
+
+async def test_401_with_a_static_token_raises_at_once(make_sqod: SqodFactory) -> None:
+    script = Script(httpx.Response(401, json={"message": "Unauthenticated."}))
+    client = make_sqod(script)
+
+    with pytest.raises(AuthenticationError):
+        await send(client)
+
+    assert len(script.requests) == 1
+
+
+# 6. Token endpoint failures.
+
+
+async def test_token_endpoint_refusal_raises_authentication_error(make_sqod: SqodFactory) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(httpx.Response(400, json={"error": "invalid_client"})),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await send(client)
+
+    text = str(caught.value)
+    assert "invalid_client" in text
+    assert "client_id" in text
+    assert "client_secret" in text
+    assert routes.api.requests == []
+    assert len(routes.token.requests) == 1
+
+
+async def test_token_answer_without_access_token_raises_response_validation_error(
+    make_sqod: SqodFactory,
+) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3600})),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    with pytest.raises(ResponseValidationError):
+        await send(client)
+
+    assert routes.api.requests == []
+
+
+async def test_connect_error_while_fetching_the_token_is_retried_for_a_send(
+    make_sqod: SqodFactory,
+) -> None:
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(httpx.ConnectError, token_response("t1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    result = await send(client)
+
+    assert len(routes.token.requests) == 2
+    (api_request,) = routes.api.requests
+    assert api_request.headers["Authorization"] == "Bearer t1"
+    assert raw_response(result).status_code == 201
+
+
+async def test_read_timeout_while_fetching_the_token_is_not_an_unknown_outcome(
+    make_sqod: SqodFactory,
+) -> None:
+    # The token endpoint lost its answer, but the message itself was never sent.
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(httpx.ReadTimeout, token_response("t1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    result = await send(client)
+
+    assert len(routes.token.requests) == 2
+    assert len(routes.api.requests) == 1
+    assert raw_response(result).status_code == 201
+
+
+async def test_token_request_is_bounded_by_the_client_timeout(make_sqod: SqodFactory) -> None:
+    # Without a timeout on the token request, a Cognito endpoint that accepts the connection
+    # but never answers hangs the call forever, whatever `timeout` the client was given.
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("t1")),
+    )
+    client = make_sqod(routes, timeout=2.5, **CREDENTIALS)
+
+    await send(client)
+
+    api_timeout = routes.api.requests[0].extensions.get("timeout")
+    assert api_timeout == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
+    assert routes.token.requests[0].extensions.get("timeout") == api_timeout
+
+
+async def test_token_request_sends_the_sdk_user_agent(make_sqod: SqodFactory) -> None:
+    # API.md: every request sends Accept: application/json and a User-Agent naming the package.
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(token_response("t1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    await send(client)
+
+    (token_request,) = routes.token.requests
+    assert token_request.headers["Accept"] == "application/json"
+    user_agent = token_request.headers.get("User-Agent", "")
+    assert user_agent.startswith("care-messaging-clients/")
+    assert "sqod_client" in user_agent
+
+
+async def test_concurrent_401s_share_one_refresh() -> None:
+    token_requests: list[httpx.Request] = []
+    tokens = iter(["t1", "t2", "t3"])
+    api_auth_headers: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if str(request.url).startswith(TOKEN_URL):
+            token_requests.append(request)
+            await anyio.sleep(0.05)
+            return token_response(next(tokens))
+        api_auth_headers.append(request.headers["Authorization"])
+        if request.headers["Authorization"] == "Bearer t1":
+            return httpx.Response(401, json={"message": "Unauthenticated."})
+        return httpx.Response(201, json=message_json())
+
+    client = AsyncSqodClient(
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy.no_wait(),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        client_id="client-1",
+        client_secret="secret-1",
+    )
+    async with client, anyio.create_task_group() as group:
+        for _ in range(5):
+            group.start_soon(send, client)
+
+    assert len(token_requests) == 2
+    assert sorted(api_auth_headers) == ["Bearer t1"] * 5 + ["Bearer t2"] * 5
+
+
+# 7. The auth flows on a bare httpx.Client.
+
+
+def _echo_client(
+    auth: httpx.Auth, handler: Callable[[httpx.Request], httpx.Response]
+) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(handler), auth=auth)
+
+
+def test_bearer_auth_sets_the_authorization_header() -> None:
+    script = Script(httpx.Response(200))
+
+    with _echo_client(BearerAuth("abc"), script) as http:
+        http.get("https://api.test/x")
+
+    assert script.requests[0].headers["Authorization"] == "Bearer abc"
+
+
+def test_header_auth_sets_every_header() -> None:
+    script = Script(httpx.Response(200))
+    auth = HeaderAuth({"x-api-key": "k-1", "x-practice-group-id": "42"})
+
+    with _echo_client(auth, script) as http:
+        http.get("https://api.test/x")
+
+    headers = script.requests[0].headers
+    assert headers["x-api-key"] == "k-1"
+    assert headers["x-practice-group-id"] == "42"
+
+
+@pytest.mark.parametrize("scope", [None, "messages.write"])
+def test_client_credentials_in_body_sends_no_basic_header(scope: str | None) -> None:
+    routes = Routes(api=Script(httpx.Response(200)), token=Script(token_response("t-body")))
+    auth = ClientCredentialsAuth(
+        TOKEN_URL, "client-1", "secret-1", scope=scope, credentials_in="body"
+    )
+
+    with _echo_client(auth, routes) as http:
+        http.get("https://api.test/x")
+
+    (token_request,) = routes.token.requests
+    assert "Authorization" not in token_request.headers
+    assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    expected = {
+        "grant_type": ["client_credentials"],
+        "client_id": ["client-1"],
+        "client_secret": ["secret-1"],
+    }
+    if scope:
+        expected["scope"] = [scope]
+    assert parse_qs(token_request.content.decode()) == expected
+    assert routes.api.requests[0].headers["Authorization"] == "Bearer t-body"
