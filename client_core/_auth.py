@@ -10,9 +10,8 @@ import base64
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import anyio
 import httpx
 
 from ._errors import (
@@ -23,6 +22,9 @@ from ._errors import (
     status_error,
     vendor_message_of,
 )
+
+if TYPE_CHECKING:
+    import anyio
 
 __all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth", "StaticHeaderAuth"]
 
@@ -89,7 +91,9 @@ class ClientCredentialsAuth(httpx.Auth):
         self._token: str | None = None
         self._expires_at = 0.0
         self._thread_lock = threading.Lock()
-        self._async_lock = anyio.Lock()
+        self._async_lock: anyio.Lock | None = (
+            None  # made on first async use: anyio is slow to import
+        )
 
     def __repr__(self) -> str:
         return f"ClientCredentialsAuth(token_url={self._token_url!r}, client_secret=***)"
@@ -116,7 +120,7 @@ class ClientCredentialsAuth(httpx.Auth):
         stale: str | None = None
         for _ in range(2):
             if self._needs_token(stale):
-                async with self._async_lock:
+                async with self._lock_for_async():
                     if self._needs_token(stale):
                         token_response = yield self._token_request(request)
                         await token_response.aread()
@@ -125,6 +129,13 @@ class ClientCredentialsAuth(httpx.Auth):
             if response.status_code != 401:
                 return
             stale = self._token
+
+    def _lock_for_async(self) -> anyio.Lock:
+        if self._async_lock is None:
+            import anyio
+
+            self._async_lock = anyio.Lock()
+        return self._async_lock
 
     def _needs_token(self, stale: str | None) -> bool:
         return self._token is None or self._token == stale or time.monotonic() >= self._expires_at

@@ -7,6 +7,7 @@ are kept. Requests are TypedDicts: a key left out is not sent.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -162,21 +163,26 @@ class ClaimantFields(TypedDict, total=False):
     data: list[dict[str, Any]]
 
 
-_CLAIMANT_FIELDS = TypeAdapter(ClaimantFields)
+@functools.cache
+def _claimant_fields() -> TypeAdapter[ClaimantFields]:
+    return TypeAdapter(ClaimantFields)  # built on first use: schemas cost import time
 
 
 def _claimant_input(value: object) -> ClaimantFields:
     # A `Claimant` model (e.g. copied from another appointment) is sent as the fields it has.
     if isinstance(value, Claimant):
         value = value.model_dump(exclude_unset=True, include=set(Claimant.model_fields))
-    fields: ClaimantFields = _CLAIMANT_FIELDS.validate_python(value)
-    return fields
+    return _claimant_fields().validate_python(value)
+
+
+def _claimant_output(value: ClaimantFields) -> Any:
+    return _claimant_fields().dump_python(value, mode="json")
 
 
 ClaimantInput = Annotated[
     ClaimantFields | Claimant,
     PlainValidator(_claimant_input),
-    PlainSerializer(lambda value: _CLAIMANT_FIELDS.dump_python(value, mode="json")),
+    PlainSerializer(_claimant_output),
 ]
 """A claimant as a plain dict of `ClaimantFields` or as a `Claimant` model."""
 
