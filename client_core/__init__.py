@@ -33,6 +33,7 @@ from ._errors import (
 )
 from ._models import (
     NOT_GIVEN,
+    NonBlank,
     NotGiven,
     RawResponse,
     Resource,
@@ -66,6 +67,7 @@ __all__ = [
     "FileTypes",
     "HeaderAuth",
     "InternalServerError",
+    "NonBlank",
     "NotFoundError",
     "NotGiven",
     "OutcomeUnknownError",

@@ -33,6 +33,7 @@ from ._errors import ResponseValidationError, request_id_of
 
 __all__ = [
     "NOT_GIVEN",
+    "NonBlank",
     "NotGiven",
     "RawResponse",
     "Resource",
@@ -71,6 +72,16 @@ def _assume_utc(value: datetime) -> datetime:
 
 Timestamp = Annotated[datetime, AfterValidator(_assume_utc)]
 """A response timestamp, always timezone-aware (a naive one from the vendor is taken as UTC)."""
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+NonBlank = Annotated[str, AfterValidator(_not_blank)]
+"""A required text field: Laravel's `required` rule refuses empty and whitespace-only strings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +191,12 @@ ModelT = TypeVar("ModelT", bound=Resource)
 
 
 def parse_resource(
-    model: type[ModelT], body: object, response: httpx.Response, *, strict: bool
+    model: type[ModelT],
+    body: object,
+    response: httpx.Response,
+    *,
+    strict: bool,
+    logger: logging.Logger = _logger,
 ) -> ModelT:
     """Build `model` from a 2xx body, with or without a `{"data": ...}` wrapper.
 
@@ -201,7 +217,7 @@ def parse_resource(
                 f"but its answer does not match {model.__name__} (fields: {', '.join(fields)})",
                 response=response,
             ) from exc
-        _logger.warning(
+        logger.warning(
             "%s: response does not match %s (fields: %s); returned unvalidated",
             where,
             model.__name__,

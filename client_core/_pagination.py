@@ -7,6 +7,7 @@ a `{data}` without links or meta is one page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -56,7 +57,9 @@ class PageData(Generic[ItemT]):
     raw: RawResponse
 
 
-def parse_page(call: Call[Any], body: object, raw: RawResponse, *, strict: bool) -> PageData[Any]:
+def parse_page(
+    call: Call[Any], body: object, raw: RawResponse, *, strict: bool, logger: logging.Logger
+) -> PageData[Any]:
     """Read a list answer: `{data, links, meta}`, `{data}` or a bare JSON list."""
     response = raw.http_response
     links = meta = None
@@ -74,7 +77,9 @@ def parse_page(call: Call[Any], body: object, raw: RawResponse, *, strict: bool)
             f"(or a {{data: [...]}} page), got {type(body).__name__}",
             response=response,
         )
-    items = [parse_resource(call.returns, row, response, strict=strict) for row in rows]
+    items = [
+        parse_resource(call.returns, row, response, strict=strict, logger=logger) for row in rows
+    ]
     return PageData(items, links, meta, _next_page(call, len(items), links, meta), raw)
 
 

@@ -228,13 +228,12 @@ class BaseClient(Generic[HttpT]):
         self._check(response, attempts)
         raw = RawResponse(response, attempts.retries)
         body = _json_body(response, empty_ok=call.empty_ok)
+        strict = self._settings.strict_responses
         if call.paged:
-            return parse_page(call, body, raw, strict=self._settings.strict_responses)
+            return parse_page(call, body, raw, strict=strict, logger=self._logger)
         if body is None:
             return None
-        result = parse_resource(
-            call.returns, body, response, strict=self._settings.strict_responses
-        )
+        result = parse_resource(call.returns, body, response, strict=strict, logger=self._logger)
         attach_raw(result, raw)
         return result
 

@@ -10,6 +10,7 @@ from typing_extensions import TypedDict, Unpack
 from client_core import (
     AsyncPage,
     Call,
+    NonBlank,
     RequestFiles,
     SyncPage,
     laravel_form,
@@ -29,7 +30,7 @@ _BASE = "/api/v1/appointments"
 
 @with_config(ConfigDict(extra="forbid"))
 class _MessageBody(TypedDict):
-    message: str
+    message: NonBlank
 
 
 @with_config(ConfigDict(extra="forbid"))

@@ -34,6 +34,7 @@ PINNED = {
         "FileTypes",
         "HeaderAuth",
         "InternalServerError",
+        "NonBlank",
         "NotFoundError",
         "NotGiven",
         "OutcomeUnknownError",

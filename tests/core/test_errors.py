@@ -263,7 +263,7 @@ async def test_off_spec_2xx_is_returned_with_a_warning_without_values(
     assert isinstance(result, AppointmentMessage)
     assert result.message == "Running-late-secret-text"
     warnings = [
-        r for r in caplog.records if r.name == "client_core" and r.levelno == logging.WARNING
+        r for r in caplog.records if r.name == "sqod_client" and r.levelno == logging.WARNING
     ]
     assert len(warnings) == 1
     assert "AppointmentMessage" in warnings[0].getMessage()

@@ -26,6 +26,8 @@ CASES: dict[str, tuple[Callable[[Any], Any], str]] = {
         lambda a: a.send_message(APPOINTMENT_ID, message=None),
         "message",
     ),
+    "empty message": (lambda a: a.send_message(APPOINTMENT_ID, message=""), "message"),
+    "blank message": (lambda a: a.send_message(APPOINTMENT_ID, message=" \n "), "message"),
     "naive datetime on update": (
         lambda a: a.update(APPOINTMENT_ID, appointment_at=NAIVE),
         "appointment_at",
