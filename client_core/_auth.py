@@ -109,10 +109,11 @@ class ClientCredentialsAuth(httpx.Auth):
                         token_response = yield self._token_request(request)
                         token_response.read()
                         self._store(token_response)
-            response = yield self._authorize(request)
+            token = self._token  # the token this attempt used, not whatever is current later
+            response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
-            stale = self._token
+            stale = token
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -125,10 +126,11 @@ class ClientCredentialsAuth(httpx.Auth):
                         token_response = yield self._token_request(request)
                         await token_response.aread()
                         self._store(token_response)
-            response = yield self._authorize(request)
+            token = self._token  # the token this attempt used, not whatever is current later
+            response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
-            stale = self._token
+            stale = token
 
     def _lock_for_async(self) -> anyio.Lock:
         if self._async_lock is None:
@@ -140,8 +142,9 @@ class ClientCredentialsAuth(httpx.Auth):
     def _needs_token(self, stale: str | None) -> bool:
         return self._token is None or self._token == stale or time.monotonic() >= self._expires_at
 
-    def _authorize(self, request: httpx.Request) -> httpx.Request:
-        request.headers["Authorization"] = f"Bearer {self._token}"
+    @staticmethod
+    def _authorize(request: httpx.Request, token: str | None) -> httpx.Request:
+        request.headers["Authorization"] = f"Bearer {token}"
         return request
 
     def _token_request(self, api_request: httpx.Request) -> httpx.Request:

@@ -476,3 +476,46 @@ def test_client_credentials_in_body_sends_no_basic_header(scope: str | None) -> 
         expected["scope"] = [scope]
     assert parse_qs(token_request.content.decode()) == expected
     assert routes.api.requests[0].headers["Authorization"] == "Bearer t-body"
+
+
+async def test_a_late_401_does_not_discard_a_token_refreshed_meanwhile() -> None:
+    """Call B's 401 (for the old token) arrives after call A already refreshed: B must reuse
+    A's new token, not fetch a third one."""
+    issued = iter(["t1", "t2", "t3"])
+    token_requests: list[httpx.Request] = []
+    refreshed = anyio.Event()
+    old_token_answers = 0
+    api_auth: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal old_token_answers
+        if str(request.url).startswith(TOKEN_URL):
+            token_requests.append(request)
+            token = next(issued)
+            if token == "t2":
+                refreshed.set()
+            return token_response(token)
+        auth = request.headers["Authorization"]
+        api_auth.append(auth)
+        if auth == "Bearer t1" and len(api_auth) > 1:  # the first call only primes the cache
+            old_token_answers += 1
+            if old_token_answers == 2:
+                await refreshed.wait()
+            return httpx.Response(401, json={"message": "Unauthenticated."})
+        return httpx.Response(201, json=message_json())
+
+    client = AsyncSqodClient(
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy.no_wait(),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        **CREDENTIALS,
+    )
+    async with client:
+        await send(client)
+        async with anyio.create_task_group() as group:
+            group.start_soon(send, client)
+            group.start_soon(send, client)
+
+    assert len(token_requests) == 2
+    assert api_auth.count("Bearer t2") == 2
+    assert "Bearer t3" not in api_auth
