@@ -508,7 +508,8 @@ async def test_a_late_401_does_not_discard_a_token_refreshed_meanwhile() -> None
         base_url=BASE_URL,
         retry_policy=RetryPolicy.no_wait(),
         http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        **CREDENTIALS,
+        client_id="client-1",
+        client_secret="secret-1",
     )
     async with client:
         await send(client)
