@@ -155,6 +155,17 @@ async def test_token_is_refreshed_shortly_before_it_expires(
 # 4. Concurrent calls share one fetch.
 
 
+def async_credentials_client(handler: Callable[[httpx.Request], Any]) -> AsyncSqodClient:
+    """An async client on client credentials whose transport is an async `handler`."""
+    return AsyncSqodClient(
+        base_url=BASE_URL,
+        retry_policy=RetryPolicy.no_wait(),
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        client_id=CREDENTIALS["client_id"],
+        client_secret=CREDENTIALS["client_secret"],
+    )
+
+
 async def test_concurrent_async_calls_share_one_token_fetch() -> None:
     token_requests: list[httpx.Request] = []
     api_auth_headers: list[str] = []
@@ -167,13 +178,7 @@ async def test_concurrent_async_calls_share_one_token_fetch() -> None:
         api_auth_headers.append(request.headers["Authorization"])
         return httpx.Response(201, json=message_json())
 
-    client = AsyncSqodClient(
-        base_url=BASE_URL,
-        retry_policy=RetryPolicy.no_wait(),
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        client_id="client-1",
-        client_secret="secret-1",
-    )
+    client = async_credentials_client(handler)
     async with client, anyio.create_task_group() as group:
         for _ in range(10):
             group.start_soon(send, client)
@@ -409,13 +414,7 @@ async def test_concurrent_401s_share_one_refresh() -> None:
             return httpx.Response(401, json={"message": "Unauthenticated."})
         return httpx.Response(201, json=message_json())
 
-    client = AsyncSqodClient(
-        base_url=BASE_URL,
-        retry_policy=RetryPolicy.no_wait(),
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        client_id="client-1",
-        client_secret="secret-1",
-    )
+    client = async_credentials_client(handler)
     async with client, anyio.create_task_group() as group:
         for _ in range(5):
             group.start_soon(send, client)
@@ -504,13 +503,7 @@ async def test_a_late_401_does_not_discard_a_token_refreshed_meanwhile() -> None
             return httpx.Response(401, json={"message": "Unauthenticated."})
         return httpx.Response(201, json=message_json())
 
-    client = AsyncSqodClient(
-        base_url=BASE_URL,
-        retry_policy=RetryPolicy.no_wait(),
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
-        client_id="client-1",
-        client_secret="secret-1",
-    )
+    client = async_credentials_client(handler)
     async with client:
         await send(client)
         async with anyio.create_task_group() as group:
