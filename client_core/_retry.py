@@ -86,16 +86,16 @@ class RetryPolicy:
         return backoff * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
 
     def tenacity_options(
-        self, *, idempotent: bool, before_sleep: Callable[[Any], None]
+        self,
+        *,
+        retryable: Callable[[BaseException], bool],
+        before_sleep: Callable[[Any], None],
     ) -> dict[str, Any]:
         """Keyword arguments for `tenacity.Retrying` / `AsyncRetrying` (without `sleep`).
 
         `reraise=True` hands the caller our own last error, never tenacity's `RetryError`.
         """
         import tenacity
-
-        def retryable(error: BaseException) -> bool:
-            return self.should_retry(error, idempotent=idempotent)
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None

@@ -23,6 +23,7 @@ from ._call import Call
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIStatusError,
     APITimeoutError,
     OutcomeUnknownError,
     ResponseValidationError,
@@ -165,9 +166,12 @@ class BaseClient(Generic[HttpT]):
             request.read()  # every retry must send the same bytes, even from a one-shot stream
         return request
 
-    def _should_retry(self, call: Call[Any], error: APIError) -> bool:
+    def _should_retry(self, call: Call[Any], request: httpx.Request, error: BaseException) -> bool:
         retry = self._settings.retry
-        return retry.max_retries > 0 and retry.should_retry(error, idempotent=call.idempotent)
+        # An answer to another request (the token endpoint) means this call never went out.
+        never_sent = isinstance(error, APIStatusError) and error.request is not request
+        idempotent = call.idempotent or never_sent
+        return retry.max_retries > 0 and retry.should_retry(error, idempotent=idempotent)
 
     def _retry_options(self, call: Call[Any], request: httpx.Request) -> dict[str, Any]:
         def log_retry(state: tenacity.RetryCallState) -> None:
@@ -182,9 +186,10 @@ class BaseClient(Generic[HttpT]):
                 self._settings.retry.max_retries,
             )
 
-        return self._settings.retry.tenacity_options(
-            idempotent=call.idempotent, before_sleep=log_retry
-        )
+        def retryable(error: BaseException) -> bool:
+            return self._should_retry(call, request, error)
+
+        return self._settings.retry.tenacity_options(retryable=retryable, before_sleep=log_retry)
 
     def _transport_error(
         self, call: Call[Any], request: httpx.Request, exc: httpx.TransportError
@@ -281,7 +286,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         try:
             return self._attempt(call, request, attempts)  # type: ignore[no-any-return]
         except APIError as error:
-            if not self._should_retry(call, error):
+            if not self._should_retry(call, request, error):
                 raise
             attempts.pending = error
         import tenacity
@@ -327,7 +332,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         try:
             return await self._attempt(call, request, attempts)  # type: ignore[no-any-return]
         except APIError as error:
-            if not self._should_retry(call, error):
+            if not self._should_retry(call, request, error):
                 raise
             attempts.pending = error
         import anyio

@@ -513,3 +513,18 @@ async def test_a_late_401_does_not_discard_a_token_refreshed_meanwhile() -> None
     assert len(token_requests) == 2
     assert api_auth.count("Bearer t2") == 2
     assert "Bearer t3" not in api_auth
+
+
+async def test_a_token_endpoint_failure_on_a_send_is_retried(make_sqod: SqodFactory) -> None:
+    """A 503 from the token endpoint means the message never went out: retrying is safe."""
+    routes = Routes(
+        api=Script(httpx.Response(201, json=message_json())),
+        token=Script(httpx.Response(503), token_response("t1")),
+    )
+    client = make_sqod(routes, **CREDENTIALS)
+
+    message = await send(client)
+
+    assert message.message == "Running late"
+    assert len(routes.token.requests) == 2
+    assert len(routes.api.requests) == 1
