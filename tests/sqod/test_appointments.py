@@ -291,3 +291,17 @@ async def test_with_options_shares_the_pool_and_overrides_headers(make_sqod: Sqo
     assert copied.headers["X-Trace"] == "t-1"
     assert "X-Trace" not in original.headers
     assert other._http is client._http
+
+
+async def test_results_compare_equal_to_models_built_from_the_same_data(
+    make_sqod: SqodFactory,
+) -> None:
+    # Downstream tests assert `result == expected`: the HTTP exchange kept for raw_response()
+    # must not make equal data unequal.
+    script = Script(httpx.Response(201, json=message_json()))
+    client = make_sqod(script)
+
+    result = await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
+
+    assert result == AppointmentMessage.model_validate(message_json()["data"])
+    assert result != AppointmentMessage.model_validate({**message_json()["data"], "message": "x"})
