@@ -41,7 +41,7 @@ from ._models import (
     raw_response,
     request_body,
 )
-from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
+from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
 from ._retry import RetryPolicy
 from ._transport import AsyncAPIClient, BaseClient, ClientSettings, SyncAPIClient
 
@@ -89,6 +89,7 @@ __all__ = [
     "client_settings",
     "from_env",
     "laravel_form",
+    "page_params",
     "path_segment",
     "raw_response",
     "request_body",

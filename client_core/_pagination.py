@@ -21,9 +21,22 @@ from ._models import RawResponse, Resource, parse_resource
 if TYPE_CHECKING:
     from ._transport import AsyncAPIClient, SyncAPIClient
 
-__all__ = ["AsyncPage", "PageLinks", "PageMeta", "SyncPage"]
+__all__ = ["AsyncPage", "PageLinks", "PageMeta", "SyncPage", "page_params"]
 
 ItemT = TypeVar("ItemT", bound=Resource)
+
+
+def page_params(
+    page: int | None, per_page: int | None, *, max_per_page: int | None = None
+) -> dict[str, int]:
+    """Laravel's `page` and `per_page` query parameters, checked; None leaves one out."""
+    params = {k: v for k, v in (("page", page), ("per_page", per_page)) if v is not None}
+    for name, value in params.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be a whole number of 1 or more")
+    if max_per_page is not None and params.get("per_page", 0) > max_per_page:
+        raise ValueError(f"per_page may be at most {max_per_page}")
+    return params
 
 
 class PageLinks(Resource):

@@ -14,6 +14,7 @@ from client_core import (
     RequestFiles,
     SyncPage,
     laravel_form,
+    page_params,
     path_segment,
     request_body,
 )
@@ -61,10 +62,7 @@ def _update(
 
 
 def _list(page: int | None, per_page: int | None) -> Call[Appointment]:
-    params = {k: v for k, v in (("page", page), ("per_page", per_page)) if v is not None}
-    for name, value in params.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be a whole number of 1 or more")
+    params = page_params(page, per_page)
     return Call("GET", _BASE, Appointment, idempotent=True, params=params, paged=True)
 
 

@@ -56,6 +56,7 @@ PINNED = {
         "client_settings",
         "from_env",
         "laravel_form",
+        "page_params",
         "path_segment",
         "raw_response",
         "request_body",
