@@ -192,7 +192,7 @@ class BaseClient(Generic[HttpT]):
         return self._settings.retry.tenacity_options(retryable=retryable, before_sleep=log_retry)
 
     def _transport_error(
-        self, call: Call[Any], request: httpx.Request, exc: httpx.TransportError
+        self, call: Call[Any], request: httpx.Request, exc: httpx.RequestError
     ) -> APIConnectionError:
         try:
             failed = exc.request
@@ -303,7 +303,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         attempts.begin()
         try:
             response = self._http.send(request, auth=self._auth)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
 
@@ -351,7 +351,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         attempts.begin()
         try:
             response = await self._http.send(request, auth=self._auth)
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
 

@@ -22,7 +22,7 @@ CANARY = "canary-secret-7d1f"  # a credential value that must never surface anyw
 
 Step = (
     httpx.Response
-    | type[httpx.TransportError]
+    | type[httpx.RequestError]
     | Exception
     | Callable[[httpx.Request], httpx.Response]
 )

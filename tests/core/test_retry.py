@@ -272,10 +272,11 @@ async def test_failed_connect_every_time_raises_connection_error(make_sqod: Sqod
 
 
 @pytest.mark.parametrize(
-    "failure", [httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.WriteTimeout]
+    "failure",
+    [httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.WriteTimeout, httpx.DecodingError],
 )
 async def test_lost_answer_on_send_message_raises_outcome_unknown(
-    make_sqod: SqodFactory, failure: type[httpx.TransportError]
+    make_sqod: SqodFactory, failure: type[httpx.RequestError]
 ) -> None:
     script = Script(failure, httpx.Response(201, json=message_json()))
     client = make_sqod(script)
