@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import Field
+import httpx
+from pydantic import Field, ValidationError
 
 from ._call import Call
 from ._errors import ResponseValidationError
@@ -80,10 +81,8 @@ def parse_page(
         rows: list[Any] = body
     elif isinstance(body, dict) and isinstance(body.get("data"), list):
         rows = body["data"]
-        if isinstance(body.get("links"), dict):
-            links = PageLinks.model_validate(body["links"])
-        if isinstance(body.get("meta"), dict):
-            meta = PageMeta.model_validate(body["meta"])
+        links = _envelope(PageLinks, body.get("links"), response, strict=strict, logger=logger)
+        meta = _envelope(PageMeta, body.get("meta"), response, strict=strict, logger=logger)
     else:
         raise ResponseValidationError(
             f"{response.request.method} {response.request.url.path}: expected a list "
@@ -94,6 +93,34 @@ def parse_page(
         parse_resource(call.returns, row, response, strict=strict, logger=logger) for row in rows
     ]
     return PageData(items, links, meta, _next_page(call, len(items), links, meta), raw)
+
+
+EnvelopeT = TypeVar("EnvelopeT", PageLinks, PageMeta)
+
+
+def _envelope(
+    model: type[EnvelopeT],
+    value: object,
+    response: httpx.Response,
+    *,
+    strict: bool,
+    logger: logging.Logger,
+) -> EnvelopeT | None:
+    # An unreadable `links`/`meta` cannot be trusted to page on: this page is then the last.
+    if not isinstance(value, dict):
+        return None
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        if strict:
+            raise ResponseValidationError(
+                f"{response.request.url.path}: the page's {model.__name__} is malformed",
+                response=response,
+            ) from None
+        logger.warning(
+            "%s: malformed %s; not paging further", response.request.url.path, model.__name__
+        )
+        return None
 
 
 def _next_page(

@@ -9,7 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from sqod_client import Appointment, AppointmentMessage, Claimant, raw_response
+from sqod_client import (
+    Appointment,
+    AppointmentMessage,
+    Claimant,
+    ResponseValidationError,
+    raw_response,
+)
 from tests.conftest import (
     APPOINTMENT_ID,
     BASE_URL,
@@ -305,3 +311,22 @@ async def test_results_compare_equal_to_models_built_from_the_same_data(
 
     assert result == AppointmentMessage.model_validate(message_json()["data"])
     assert result != AppointmentMessage.model_validate({**message_json()["data"], "message": "x"})
+
+
+async def test_a_malformed_page_envelope_ends_the_walk(make_sqod: SqodFactory) -> None:
+    body = {"data": [{"id": "a"}], "links": {"next": 7}, "meta": {"current_page": "one"}}
+    script = Script(httpx.Response(200, json=body))
+    client = make_sqod(script)
+
+    items = await collect(await resolve(client.appointments.list()))
+
+    assert [a.id for a in items] == ["a"]
+    assert len(script.requests) == 1
+
+
+async def test_a_malformed_page_envelope_raises_when_strict(make_sqod: SqodFactory) -> None:
+    body = {"data": [{"id": "a"}], "links": {"next": 7}}
+    client = make_sqod(Script(httpx.Response(200, json=body)), strict_responses=True)
+
+    with pytest.raises(ResponseValidationError, match="PageLinks"):
+        await resolve(client.appointments.list())
