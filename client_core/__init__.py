@@ -33,6 +33,7 @@ from ._errors import (
 )
 from ._models import (
     NOT_GIVEN,
+    ModelOrDict,
     NonBlank,
     NotGiven,
     RawResponse,
@@ -67,6 +68,7 @@ __all__ = [
     "FileTypes",
     "HeaderAuth",
     "InternalServerError",
+    "ModelOrDict",
     "NonBlank",
     "NotFoundError",
     "NotGiven",

@@ -25,14 +25,17 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    GetCoreSchemaHandler,
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import core_schema
 
 from ._errors import ResponseValidationError, request_id_of
 
 __all__ = [
     "NOT_GIVEN",
+    "ModelOrDict",
     "NonBlank",
     "NotGiven",
     "RawResponse",
@@ -125,6 +128,33 @@ class Resource(BaseModel):
             type(self) is type(other)
             and self.__dict__ == other.__dict__
             and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ModelOrDict:
+    """`Annotated` metadata letting a nested request field take a dict or the matching model.
+
+    Example: `Annotated[ClaimantFields | Claimant, ModelOrDict(Claimant, ClaimantFields)]`.
+    A model is sent as the fields it has (unknown vendor extras dropped), then checked against
+    the `fields` TypedDict like a dict would be.
+    """
+
+    model: type[BaseModel]
+    fields: type[Any]
+
+    def __get_pydantic_core_schema__(
+        self, source: object, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        model = self.model
+
+        def as_fields(value: object) -> object:
+            if isinstance(value, model):
+                return value.model_dump(exclude_unset=True, include=set(model.model_fields))
+            return value
+
+        return core_schema.no_info_before_validator_function(
+            as_fields, handler.generate_schema(self.fields)
         )
 
 

@@ -7,7 +7,6 @@ are kept. Requests are TypedDicts: a key left out is not sent.
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -16,14 +15,11 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
-    PlainValidator,
-    TypeAdapter,
     with_config,
 )
 from typing_extensions import TypedDict
 
-from client_core import Resource, Timestamp
+from client_core import ModelOrDict, Resource, Timestamp
 
 __all__ = [
     "AccessPermission",
@@ -163,27 +159,7 @@ class ClaimantFields(TypedDict, total=False):
     data: list[dict[str, Any]]
 
 
-@functools.cache
-def _claimant_fields() -> TypeAdapter[ClaimantFields]:
-    return TypeAdapter(ClaimantFields)  # built on first use: schemas cost import time
-
-
-def _claimant_input(value: object) -> ClaimantFields:
-    # A `Claimant` model (e.g. copied from another appointment) is sent as the fields it has.
-    if isinstance(value, Claimant):
-        value = value.model_dump(exclude_unset=True, include=set(Claimant.model_fields))
-    return _claimant_fields().validate_python(value)
-
-
-def _claimant_output(value: ClaimantFields) -> Any:
-    return _claimant_fields().dump_python(value, mode="json")
-
-
-ClaimantInput = Annotated[
-    ClaimantFields | Claimant,
-    PlainValidator(_claimant_input),
-    PlainSerializer(_claimant_output),
-]
+ClaimantInput = Annotated[ClaimantFields | Claimant, ModelOrDict(Claimant, ClaimantFields)]
 """A claimant as a plain dict of `ClaimantFields` or as a `Claimant` model."""
 
 

@@ -34,6 +34,7 @@ PINNED = {
         "FileTypes",
         "HeaderAuth",
         "InternalServerError",
+        "ModelOrDict",
         "NonBlank",
         "NotFoundError",
         "NotGiven",
