@@ -45,8 +45,6 @@ __all__ = [
     "request_body",
 ]
 
-_logger = logging.getLogger("client_core")
-
 
 class NotGiven:
     """The type of `NOT_GIVEN`: "leave this out of the request", as opposed to `None` (null)."""
@@ -226,7 +224,7 @@ def parse_resource(
     response: httpx.Response,
     *,
     strict: bool,
-    logger: logging.Logger = _logger,
+    logger: logging.Logger,
 ) -> ModelT:
     """Build `model` from a 2xx body, with or without a `{"data": ...}` wrapper.
 
