@@ -4,7 +4,15 @@ Vendor packages import only from here, never from the private modules.
 """
 
 from ._auth import BearerAuth, ClientCredentialsAuth, HeaderAuth
-from ._call import Call, FileContent, FileTypes, RequestFiles, laravel_form, path_segment
+from ._call import (
+    Call,
+    FileContent,
+    FileTypes,
+    RequestFiles,
+    laravel_form,
+    path_segment,
+    repeated_files,
+)
 from ._config import (
     DEFAULT_TIMEOUT,
     ClientCredentials,
@@ -13,6 +21,7 @@ from ._config import (
     client_settings,
     from_env,
     require,
+    resolve_base_url,
     token_or_credentials,
 )
 from ._errors import (
@@ -36,9 +45,12 @@ from ._models import (
     ModelOrDict,
     NonBlank,
     NotGiven,
+    NumericText,
     RawResponse,
     Resource,
     Timestamp,
+    UUIDText,
+    check_uuid,
     raw_response,
     request_body,
 )
@@ -72,6 +84,7 @@ __all__ = [
     "NonBlank",
     "NotFoundError",
     "NotGiven",
+    "NumericText",
     "OutcomeUnknownError",
     "PageLinks",
     "PageMeta",
@@ -85,16 +98,20 @@ __all__ = [
     "SyncAPIClient",
     "SyncPage",
     "Timestamp",
+    "UUIDText",
     "UnprocessableEntityError",
     "__version__",
     "check_base_url",
+    "check_uuid",
     "client_settings",
     "from_env",
     "laravel_form",
     "page_params",
     "path_segment",
     "raw_response",
+    "repeated_files",
     "request_body",
     "require",
+    "resolve_base_url",
     "token_or_credentials",
 ]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Generic, TypeAlias, TypeVar
 from urllib.parse import quote
 
-from ._models import Resource
+from ._models import Resource, check_uuid
 
-__all__ = ["Call", "FileContent", "FileTypes", "RequestFiles", "laravel_form", "path_segment"]
+__all__ = [
+    "Call",
+    "FileContent",
+    "FileTypes",
+    "RequestFiles",
+    "laravel_form",
+    "path_segment",
+    "repeated_files",
+]
 
 FileContent: TypeAlias = bytes | IO[bytes]
 FileTypes: TypeAlias = (
@@ -21,8 +28,6 @@ RequestFiles: TypeAlias = Mapping[str, FileTypes] | Sequence[tuple[str, FileType
 """Files for a multipart body: field name -> file, or `(field, file)` pairs for repeated fields."""
 
 ResultT = TypeVar("ResultT", covariant=True)
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +66,39 @@ def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
     Raises `ValueError` naming the parameter (never echoing the value) for an empty id, a
     `.`/`..` segment, or, with `uuid=True`, anything but a UUID.
     """
+    if uuid:
+        return check_uuid(value, name)
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string, got {type(value).__name__}")
-    if uuid:
-        if not _UUID.fullmatch(value):
-            raise ValueError(f"{name} must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
-        return value
     if value.strip() in ("", ".", ".."):
         raise ValueError(f"{name} must be a non-empty id")
     return quote(value, safe="")
+
+
+def repeated_files(
+    field: str, files: Sequence[FileTypes], name: str
+) -> list[tuple[str, FileTypes]]:
+    """Files sent under one repeated multipart field (e.g. `files[]`), checked before any I/O.
+
+    Each file is bytes, a binary file object, or a `(filename, content[, content_type])` tuple.
+    """
+    if isinstance(files, str | bytes | bytearray) or not isinstance(files, Sequence):
+        raise ValueError(f"{name} must be a list of files (bytes, file objects or tuples)")
+    if not files:
+        raise ValueError(f"{name} must hold at least one file")
+    for index, file in enumerate(files):
+        if not _is_file(file):
+            raise ValueError(
+                f"{name}[{index}] must be bytes, a binary file object or a "
+                f"(filename, content[, content_type]) tuple, got {type(file).__name__}"
+            )
+    return [(field, file) for file in files]
+
+
+def _is_file(value: object) -> bool:
+    if isinstance(value, tuple):
+        return len(value) in (2, 3) and _is_file(value[1])
+    return isinstance(value, bytes) or callable(getattr(value, "read", None))
 
 
 def laravel_form(fields: Mapping[str, Any]) -> dict[str, str]:

@@ -13,7 +13,13 @@ import httpx
 from ._retry import RetryPolicy
 from ._transport import ClientSettings
 
-__all__ = ["DEFAULT_TIMEOUT", "ClientCredentials", "check_base_url", "client_settings"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ClientCredentials",
+    "check_base_url",
+    "client_settings",
+    "resolve_base_url",
+]
 
 __version__ = "0.1.0"
 
@@ -96,6 +102,15 @@ def check_base_url(url: str, *, name: str = "base_url", env: str | None = None) 
     raise ValueError(
         f"{where} must be an https:// URL (plain http:// only for localhost, 127.0.0.1 or ::1)"
     )
+
+
+def resolve_base_url(value: str | None, *, env: str, default: str | None = None) -> str:
+    """The base URL from the argument, else `env`, else `default`; checked by `check_base_url`.
+
+    Without a default (a per-customer URL) a missing one is a ValueError naming both sources.
+    """
+    url = from_env(value, env) or default
+    return check_base_url(require(url, "base_url", env), env=env)
 
 
 def client_settings(

@@ -126,7 +126,8 @@ class ConflictError(APIStatusError):
     """409: the request conflicts with the vendor's state (e.g. a dedup key already used)."""
 
     earlier_attempt_probably_accepted: bool = False
-    """True when an earlier attempt of this same call lost its answer and this repeat got 409."""
+    """True when an earlier attempt of this same call ended ambiguously (no answer, a timeout or
+    a 5xx) and this repeat got 409: the dedup key was most likely used by that attempt."""
 
 
 class UnprocessableEntityError(APIStatusError):
@@ -209,8 +210,8 @@ def status_error(
     conflict_after_loss = cls is ConflictError and earlier_answer_lost
     if conflict_after_loss:
         parts.append(
-            "an earlier attempt of this call lost its answer and was probably accepted; "
-            "this repeat was refused as a duplicate"
+            "an earlier attempt of this call ended without a clear answer and was probably "
+            "accepted; this repeat was refused as a duplicate, so do not send again"
         )
     request_id = request_id_of(response)
     message = ": ".join(parts) + (f" (request id {request_id})" if request_id else "")

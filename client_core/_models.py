@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,12 +25,13 @@ import httpx
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import core_schema
+from pydantic_core import PydanticSerializationError, core_schema
 
 from ._errors import ResponseValidationError, request_id_of
 
@@ -38,9 +40,12 @@ __all__ = [
     "ModelOrDict",
     "NonBlank",
     "NotGiven",
+    "NumericText",
     "RawResponse",
     "Resource",
     "Timestamp",
+    "UUIDText",
+    "check_uuid",
     "raw_response",
     "request_body",
 ]
@@ -66,6 +71,9 @@ class NotGiven:
 NOT_GIVEN: Final = NotGiven()
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
 def _assume_utc(value: datetime) -> datetime:
     # Vendors sometimes drop the offset; every timestamp they document is UTC or offset-bearing.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
@@ -83,6 +91,33 @@ def _not_blank(value: str) -> str:
 
 NonBlank = Annotated[str, AfterValidator(_not_blank)]
 """A required text field: Laravel's `required` rule refuses empty and whitespace-only strings."""
+
+
+def check_uuid(value: object, name: str) -> str:
+    """`value` if it is a UUID string, else a ValueError naming `name` (never the value)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a UUID string, got {type(value).__name__}")
+    if not _UUID.fullmatch(value):
+        raise ValueError(f"{name} must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
+    return value
+
+
+def _uuid(value: str) -> str:
+    if not _UUID.fullmatch(value):
+        raise ValueError("must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
+    return value
+
+
+UUIDText = Annotated[str, AfterValidator(_uuid)]
+"""A request field holding a UUID, sent as the string given."""
+
+
+def _number_to_text(value: object) -> object:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
+NumericText = Annotated[str, BeforeValidator(_number_to_text)]
+"""Response text a vendor sometimes sends as a JSON number (an id, a reference): kept as text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +200,10 @@ def attach_raw(result: Resource, raw: RawResponse) -> None:
     object.__setattr__(result, "__pydantic_private__", {"_raw": raw})
 
 
-def request_body(schema: type[Any], given: Mapping[str, Any]) -> dict[str, Any]:
+def request_body(schema: type[Any], given: Mapping[str, Any], *, what: str) -> dict[str, Any]:
     """Check a call's fields against its TypedDict schema and return the JSON-ready body.
 
+    `what` names the call in error messages (e.g. `messages.send`).
     Only keys present in `given` are sent. `None` is refused for fields the schema does not
     mark nullable. Errors name the field and the rule, never the value (it may be patient data).
     """
@@ -175,13 +211,19 @@ def request_body(schema: type[Any], given: Mapping[str, Any]) -> dict[str, Any]:
     refused = sorted(k for k in not_nullable if k in given and given[k] is None)
     if refused:
         raise ValueError(
-            f"{schema.__name__}: {', '.join(refused)} may not be null; leave a field out "
+            f"{what}: {', '.join(refused)} may not be null; leave a field out "
             "instead to send nothing for it"
         )
     try:
         body: dict[str, Any] = adapter.dump_python(adapter.validate_python(given), mode="json")
     except ValidationError as exc:
-        raise ValueError(describe_invalid(schema.__name__, exc)) from None
+        raise ValueError(describe_invalid(what, exc)) from None
+    except PydanticSerializationError:
+        # e.g. an object in a free-form mapping (Loop's `variables`) that has no JSON form.
+        raise ValueError(
+            f"invalid {what}: a value cannot be sent as JSON "
+            "(use strings, numbers, booleans, None, lists and dicts)"
+        ) from None
     return body
 
 

@@ -52,6 +52,8 @@ _NOT_SENT = (
     httpx.LocalProtocolError,
 )
 
+_AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 504})
+
 
 @dataclass(frozen=True, slots=True)
 class ClientSettings:
@@ -89,6 +91,12 @@ class _Attempts:
         if isinstance(error, APIConnectionError) and error.sent:
             self.answer_lost = True
         return error
+
+    def answered(self, response: httpx.Response) -> None:
+        # These may come after the vendor acted (a gateway timing out a slow backend); a 503
+        # or 429 is a refusal to start, so it leaves nothing ambiguous behind.
+        if response.status_code in _AMBIGUOUS_STATUSES:
+            self.answer_lost = True
 
 
 class BaseClient(Generic[HttpT]):
@@ -227,7 +235,9 @@ class BaseClient(Generic[HttpT]):
                 attempts.retries,
             )
         if not response.is_success:
-            raise status_error(response, earlier_answer_lost=attempts.answer_lost)
+            error = status_error(response, earlier_answer_lost=attempts.answer_lost)
+            attempts.answered(response)
+            raise error
 
     def _finish(self, call: Call[Any], response: httpx.Response, attempts: _Attempts) -> Any:
         self._check(response, attempts)

@@ -44,7 +44,7 @@ def _appointment_path(appointment_id: str, suffix: str = "") -> str:
 
 
 def _send_message(appointment_id: str, message: str) -> Call[AppointmentMessage]:
-    body = request_body(_MessageBody, {"message": message})
+    body = request_body(_MessageBody, {"message": message}, what="appointments.send_message")
     path = _appointment_path(appointment_id, "/messages")
     return Call("POST", path, AppointmentMessage, idempotent=False, json=body)
 
@@ -52,7 +52,7 @@ def _send_message(appointment_id: str, message: str) -> Call[AppointmentMessage]
 def _update(
     appointment_id: str, changes: AppointmentChanges, files: RequestFiles | None
 ) -> Call[Appointment]:
-    body = request_body(AppointmentChanges, changes)
+    body = request_body(AppointmentChanges, changes, what="appointments.update")
     path = _appointment_path(appointment_id)
     if files is None:
         return Call("PATCH", path, Appointment, idempotent=True, json=body)
@@ -67,13 +67,13 @@ def _list(page: int | None, per_page: int | None) -> Call[Appointment]:
 
 
 def _create(fields: NewAppointment) -> Call[Appointment]:
-    body = request_body(NewAppointment, fields)
+    body = request_body(NewAppointment, fields, what="appointments.create")
     return Call("POST", _BASE, Appointment, idempotent=False, json=body)
 
 
 def _cancel(appointment_id: str, cancellation_reason: str | None) -> Call[Appointment | None]:
     given = {} if cancellation_reason is None else {"cancellation_reason": cancellation_reason}
-    body = request_body(_CancelBody, given)
+    body = request_body(_CancelBody, given, what="appointments.cancel")
     path = _appointment_path(appointment_id, "/cancel")
     return Call("POST", path, Appointment, idempotent=False, json=body, empty_ok=True)
 

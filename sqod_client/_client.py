@@ -17,7 +17,7 @@ from client_core import (
     SyncAPIClient,
     check_base_url,
     client_settings,
-    require,
+    resolve_base_url,
     token_or_credentials,
 )
 
@@ -50,7 +50,7 @@ class _SqodClientBase(BaseClient[_HttpT]):
         method_override: bool = False,
         strict_responses: bool = False,
     ) -> None:
-        url = check_base_url(require(base_url, "base_url", "SQOD_BASE_URL"), env="SQOD_BASE_URL")
+        url = resolve_base_url(base_url, env="SQOD_BASE_URL")
         credentials = token_or_credentials(token, client_id, client_secret, env_prefix="SQOD")
         auth: httpx.Auth
         if isinstance(credentials, str):

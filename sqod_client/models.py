@@ -12,14 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
-    BeforeValidator,
     ConfigDict,
     Field,
     with_config,
 )
 from typing_extensions import TypedDict
 
-from client_core import ModelOrDict, Resource, Timestamp
+from client_core import ModelOrDict, NumericText, Resource, Timestamp
 
 __all__ = [
     "AccessPermission",
@@ -44,11 +43,6 @@ Bandwidth = Literal["low", "medium", "high"]
 
 # Request dicts refuse unknown keys (a typo must not be silently dropped) and never echo values.
 _REQUEST = ConfigDict(extra="forbid", hide_input_in_errors=True)
-
-
-def _number_to_str(value: object) -> object:
-    # SQOD's examples send `reference` as a number although its create body types it a string.
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 class User(Resource):
@@ -115,7 +109,7 @@ class Appointment(Resource):
     """A video appointment."""
 
     id: str
-    reference: Annotated[str | None, BeforeValidator(_number_to_str)] = None
+    reference: NumericText | None = None
     """The caller's own reference (SQOD's examples send it as a number; it is kept as text)."""
     appointment_at: Timestamp | None = None
     duration_in_minutes: int | None = None

@@ -1,0 +1,93 @@
+"""HeroClient and AsyncHeroClient: Hero's base URL and its two key headers on the core."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+import httpx
+
+from client_core import (
+    DEFAULT_TIMEOUT,
+    AsyncAPIClient,
+    BaseClient,
+    HeaderAuth,
+    RetryPolicy,
+    SyncAPIClient,
+    client_settings,
+    require,
+    resolve_base_url,
+)
+
+from ._messages import AsyncMessages, Messages
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncHeroClient", "HeroClient"]
+
+DEFAULT_BASE_URL = "https://api.herohealth.net"
+"""Hero production; staging is https://api.staging.htech.app with its own API key."""
+
+_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
+
+
+class _HeroClientBase(BaseClient[_HttpT]):
+    """The constructor both twins share: no I/O happens here."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        practice_group_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        retry_policy: RetryPolicy | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: _HttpT | None = None,
+        strict_responses: bool = False,
+    ) -> None:
+        auth = HeaderAuth({"x-api-key": require(api_key, "api_key", "HERO_API_KEY")})
+        group = require(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
+        settings = client_settings(
+            package="hero_client",
+            base_url=resolve_base_url(base_url, env="HERO_BASE_URL", default=DEFAULT_BASE_URL),
+            auth=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_policy=retry_policy,
+            default_headers=default_headers,
+            # The practice group acted for; another group in the key's network works too.
+            vendor_headers={"x-practice-group-id": group},
+            strict_responses=strict_responses,
+        )
+        super().__init__(settings, http_client)
+
+
+class HeroClient(_HeroClientBase[httpx.Client], SyncAPIClient):
+    """Hero GP practice messaging, blocking.
+
+    Pass `api_key` and `practice_group_id`; they fall back to `HERO_API_KEY` and
+    `HERO_PRACTICE_GROUP_ID`, and `base_url` to `HERO_BASE_URL`, then Hero production.
+
+    Example:
+        with HeroClient(api_key=key, practice_group_id="42") as hero:
+            hero.messages.send(patient_id="1234", message_type="sms", message_string="Hello")
+    """
+
+    @property
+    def messages(self) -> Messages:
+        """Send messages to patients and read their status."""
+        return Messages(self)
+
+
+class AsyncHeroClient(_HeroClientBase[httpx.AsyncClient], AsyncAPIClient):
+    """Hero GP practice messaging, for asyncio; the same options and calls as `HeroClient`.
+
+    Example:
+        async with AsyncHeroClient(api_key=key, practice_group_id="42") as hero:
+            await hero.messages.send(patient_id="1234", message_type="sms", message_string="Hi")
+    """
+
+    @property
+    def messages(self) -> AsyncMessages:
+        """Send messages to patients and read their status."""
+        return AsyncMessages(self)

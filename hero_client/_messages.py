@@ -1,0 +1,97 @@
+"""Messages: the endpoint builders (pure, shared) and the sync and async resources."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import Unpack
+
+from client_core import Call, NonBlank, path_segment, request_body
+
+from .models import Message, MessageOptions, MessageType, PatientId, SentMessage
+
+if TYPE_CHECKING:
+    from client_core import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["AsyncMessages", "Messages"]
+
+
+@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+class _SendBody(MessageOptions, total=True):
+    patient_id: PatientId
+    message_type: MessageType
+    message_string: NonBlank
+
+
+def _send(
+    patient_id: str, message_type: MessageType, message_string: str, options: MessageOptions
+) -> Call[SentMessage]:
+    given = {
+        "patient_id": patient_id,
+        "message_type": message_type,
+        "message_string": message_string,
+        **options,
+    }
+    body = request_body(_SendBody, given, what="messages.send")
+    return Call("POST", "/v1/messages/send", SentMessage, idempotent=False, json=body)
+
+
+def _get(message_id: str) -> Call[Message]:
+    path = f"/v1/messages/{path_segment(message_id, 'message_id')}"
+    return Call("GET", path, Message, idempotent=True)
+
+
+class Messages:
+    """Hero patient messages: `client.messages`."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def send(
+        self,
+        *,
+        patient_id: str,
+        message_type: MessageType,
+        message_string: str,
+        **options: Unpack[MessageOptions],
+    ) -> SentMessage:
+        """Send a message to a patient by Hero, SMS, email or the NHS App.
+
+        Optional fields are those of `MessageOptions` (e.g. `send_at=`, `write_to_record=`).
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        Example: `hero.messages.send(patient_id="1234", message_type="sms", message_string="Hi")`.
+        """
+        call = _send(patient_id, message_type, message_string, options)
+        return self._client.send(call)
+
+    def get(self, message_id: str) -> Message:
+        """A message's detail and delivery status (Hero has no status webhook: poll this)."""
+        return self._client.send(_get(message_id))
+
+
+class AsyncMessages:
+    """Hero patient messages: `client.messages` on the async client."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def send(
+        self,
+        *,
+        patient_id: str,
+        message_type: MessageType,
+        message_string: str,
+        **options: Unpack[MessageOptions],
+    ) -> SentMessage:
+        """Send a message to a patient by Hero, SMS, email or the NHS App.
+
+        Optional fields are those of `MessageOptions` (e.g. `send_at=`, `write_to_record=`).
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        """
+        call = _send(patient_id, message_type, message_string, options)
+        return await self._client.send(call)
+
+    async def get(self, message_id: str) -> Message:
+        """A message's detail and delivery status (Hero has no status webhook: poll this)."""
+        return await self._client.send(_get(message_id))

@@ -1,0 +1,71 @@
+"""Typed client for the Loop Health comms API (sync and async).
+
+Example:
+    from loop_comms_client import LoopCommsClient
+
+    with LoopCommsClient(client_id=client_id, client_secret=client_secret) as loop:
+        loop.messages.schedule(channel="sms", template_key="reminder", recipient="+447700900123",
+                               brand_id=brand, person_id=person, dedup_key="appt-1-reminder",
+                               scheduled_at=datetime(2030, 5, 1, 9, tzinfo=UTC))
+"""
+
+from client_core import (
+    NOT_GIVEN,
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AsyncPage,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    NotFoundError,
+    NotGiven,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    RateLimitError,
+    RawResponse,
+    ResponseValidationError,
+    RetryPolicy,
+    SyncPage,
+    UnprocessableEntityError,
+    raw_response,
+)
+
+from ._client import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, AsyncLoopCommsClient, LoopCommsClient
+from ._messages import AsyncMessages, Messages
+from .models import Channel, Message, ScheduledMessage
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TOKEN_URL",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncLoopCommsClient",
+    "AsyncMessages",
+    "AsyncPage",
+    "AuthenticationError",
+    "BadRequestError",
+    "Channel",
+    "ConflictError",
+    "InternalServerError",
+    "LoopCommsClient",
+    "Message",
+    "Messages",
+    "NotFoundError",
+    "NotGiven",
+    "OutcomeUnknownError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "RawResponse",
+    "ResponseValidationError",
+    "RetryPolicy",
+    "ScheduledMessage",
+    "SyncPage",
+    "UnprocessableEntityError",
+    "raw_response",
+]

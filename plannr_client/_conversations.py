@@ -1,0 +1,258 @@
+"""Conversations: the endpoint builders (pure, shared) and the sync and async resources."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict
+
+from client_core import (
+    AsyncPage,
+    Call,
+    FileTypes,
+    NonBlank,
+    SyncPage,
+    UUIDText,
+    page_params,
+    path_segment,
+    repeated_files,
+    request_body,
+)
+
+from .models import (
+    ArchivedFilter,
+    Conversation,
+    ConversationInclude,
+    ConversationSort,
+    Message,
+    MessageSort,
+)
+
+if TYPE_CHECKING:
+    from client_core import AsyncAPIClient, SyncAPIClient
+
+__all__ = ["AsyncConversations", "Conversations"]
+
+_BASE = "/api/v1/conversation"
+_MAX_PER_PAGE = 500  # "the limit being 500" (Plannr's query parameter guide)
+
+_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
+@with_config(_STRICT)
+class _MessageBody(TypedDict):
+    contents: NonBlank
+    files: list[UUIDText]
+
+
+@with_config(_STRICT)
+class _InlineForm(TypedDict):
+    contents: NonBlank
+
+
+@with_config(_STRICT)
+class _ConversationQuery(TypedDict, total=False):
+    include: list[ConversationInclude]
+    sort: ConversationSort
+    filter_uuid: list[UUIDText]
+    filter_archived: ArchivedFilter
+    filter_circle_uuids: list[UUIDText]
+
+
+@with_config(_STRICT)
+class _MessageQuery(TypedDict, total=False):
+    sort: MessageSort
+
+
+def _messages_path(conversation_uuid: str, suffix: str = "") -> str:
+    uuid = path_segment(conversation_uuid, "conversation_uuid", uuid=True)
+    return f"{_BASE}/{uuid}/messages{suffix}"
+
+
+def _send_message(conversation_uuid: str, contents: str, files: Sequence[str]) -> Call[Message]:
+    if not isinstance(files, str) and any(f is None for f in files):
+        # Plannr's own example request sends `"files": [null, null]`, which the API refuses.
+        raise ValueError(
+            "files must be UUIDs of uploaded files, not None; pass files=() to attach none, "
+            "or use send_message_with_attachments to upload and attach in one call"
+        )
+    body = request_body(
+        _MessageBody, {"contents": contents, "files": files}, what="conversations.send_message"
+    )
+    path = _messages_path(conversation_uuid)
+    return Call("POST", path, Message, idempotent=False, json=body)
+
+
+def _send_with_attachments(
+    conversation_uuid: str, contents: str, files: Sequence[FileTypes]
+) -> Call[Message]:
+    form = request_body(
+        _InlineForm, {"contents": contents}, what="conversations.send_message_with_attachments"
+    )
+    parts = repeated_files("files[]", files, "files")
+    path = _messages_path(conversation_uuid, "/inline")
+    return Call("POST", path, Message, idempotent=False, form=form, files=parts)
+
+
+def _query(given: Mapping[str, object], schema: type[object], what: str) -> dict[str, str]:
+    # Plannr's conventions: `filter[name]=a,b`, `include=a,b` (its query parameter guide).
+    query = request_body(schema, {k: v for k, v in given.items() if v is not None}, what=what)
+    params: dict[str, str] = {}
+    for key, value in query.items():
+        name = f"filter[{key.removeprefix('filter_')}]" if key.startswith("filter_") else key
+        params[name] = ",".join(value) if isinstance(value, list) else str(value)
+    return params
+
+
+def _list(
+    page: int | None,
+    per_page: int | None,
+    include: Sequence[ConversationInclude] | None,
+    sort: ConversationSort | None,
+    filter_uuid: Sequence[str] | None,
+    filter_archived: ArchivedFilter | None,
+    filter_circle_uuids: Sequence[str] | None,
+) -> Call[Conversation]:
+    query = {
+        "include": include,
+        "sort": sort,
+        "filter_uuid": filter_uuid,
+        "filter_archived": filter_archived,
+        "filter_circle_uuids": filter_circle_uuids,
+    }
+    params: dict[str, str | int] = {
+        **page_params(page, per_page, max_per_page=_MAX_PER_PAGE),
+        **_query(query, _ConversationQuery, "conversations.list"),
+    }
+    return Call("GET", _BASE, Conversation, idempotent=True, params=params, paged=True)
+
+
+def _list_messages(
+    conversation_uuid: str, page: int | None, per_page: int | None, sort: MessageSort | None
+) -> Call[Message]:
+    params: dict[str, str | int] = {
+        **page_params(page, per_page, max_per_page=_MAX_PER_PAGE),
+        **_query({"sort": sort}, _MessageQuery, "conversations.list_messages"),
+    }
+    path = _messages_path(conversation_uuid)
+    return Call("GET", path, Message, idempotent=True, params=params, paged=True)
+
+
+class Conversations:
+    """Plannr conversations and their messages: `client.conversations`."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+    def send_message(
+        self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()
+    ) -> Message:
+        """Post a message, attaching already-uploaded files by their UUIDs.
+
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        Example: `plannr.conversations.send_message(uuid, contents="Your review is booked")`.
+        """
+        return self._client.send(_send_message(conversation_uuid, contents, files))
+
+    def send_message_with_attachments(
+        self, conversation_uuid: str, *, contents: str, files: Sequence[FileTypes]
+    ) -> Message:
+        """Upload files and post them with a message in one multipart call (`files[]`).
+
+        Each file is bytes, a binary file object or `(filename, content, content_type)`.
+        Never repeated once sent.
+        """
+        call = _send_with_attachments(conversation_uuid, contents, files)
+        return self._client.send(call)
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        include: Sequence[ConversationInclude] | None = None,
+        sort: ConversationSort | None = None,
+        filter_uuid: Sequence[str] | None = None,
+        filter_archived: ArchivedFilter | None = None,
+        filter_circle_uuids: Sequence[str] | None = None,
+    ) -> SyncPage[Conversation]:
+        """Conversations of this account; iterate the result to walk every page.
+
+        `filter_*` are Plannr's `filter[...]` parameters; `per_page` is at most 500.
+        """
+        call = _list(
+            page, per_page, include, sort, filter_uuid, filter_archived, filter_circle_uuids
+        )
+        return self._client.send_page(call)
+
+    def list_messages(
+        self,
+        conversation_uuid: str,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        sort: MessageSort | None = None,
+    ) -> SyncPage[Message]:
+        """Messages of a conversation, newest first by default; iterate to walk every page."""
+        return self._client.send_page(_list_messages(conversation_uuid, page, per_page, sort))
+
+
+class AsyncConversations:
+    """Plannr conversations and their messages: `client.conversations` on the async client."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
+
+    async def send_message(
+        self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()
+    ) -> Message:
+        """Post a message, attaching already-uploaded files by their UUIDs.
+
+        Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        """
+        return await self._client.send(_send_message(conversation_uuid, contents, files))
+
+    async def send_message_with_attachments(
+        self, conversation_uuid: str, *, contents: str, files: Sequence[FileTypes]
+    ) -> Message:
+        """Upload files and post them with a message in one multipart call (`files[]`).
+
+        Each file is bytes, a binary file object or `(filename, content, content_type)`.
+        Never repeated once sent.
+        """
+        call = _send_with_attachments(conversation_uuid, contents, files)
+        return await self._client.send(call)
+
+    async def list(
+        self,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        include: Sequence[ConversationInclude] | None = None,
+        sort: ConversationSort | None = None,
+        filter_uuid: Sequence[str] | None = None,
+        filter_archived: ArchivedFilter | None = None,
+        filter_circle_uuids: Sequence[str] | None = None,
+    ) -> AsyncPage[Conversation]:
+        """Conversations of this account; `async for` over the result walks every page.
+
+        `filter_*` are Plannr's `filter[...]` parameters; `per_page` is at most 500.
+        """
+        call = _list(
+            page, per_page, include, sort, filter_uuid, filter_archived, filter_circle_uuids
+        )
+        return await self._client.send_page(call)
+
+    async def list_messages(
+        self,
+        conversation_uuid: str,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        sort: MessageSort | None = None,
+    ) -> AsyncPage[Message]:
+        """Messages of a conversation, newest first by default; `async for` walks every page."""
+        call = _list_messages(conversation_uuid, page, per_page, sort)
+        return await self._client.send_page(call)
