@@ -41,6 +41,7 @@ class StaticHeaderAuth(httpx.Auth):
         return self._headers
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the headers (used when this auth is handed to a plain httpx client)."""
         request.headers.update(self._headers)
         yield request
 
@@ -100,6 +101,7 @@ class ClientCredentialsAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
+        """Authorize `request` with a cached or fresh token; on a 401, refresh and repeat once."""
         stale: str | None = None
         for _ in range(2):
             if self._needs_token(stale):
@@ -117,6 +119,7 @@ class ClientCredentialsAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """The asyncio form of `sync_auth_flow`: one token fetch shared by concurrent calls."""
         stale: str | None = None
         for _ in range(2):
             if self._needs_token(stale):

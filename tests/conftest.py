@@ -1,7 +1,8 @@
 """Shared test kit: one test body runs against both twins through `httpx.MockTransport`.
 
 Every test is `async def`; `await resolve(x)` awaits the async twin's coroutine and passes the
-sync twin's value through, so the same assertions cover `SqodClient` and `AsyncSqodClient`.
+sync twin's value through, so the same assertions cover the sync and the async client of each
+vendor (`make_sqod`, `make_plannr`, `make_hero`, `make_loop` build the twin under test).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
+from hero_client import AsyncHeroClient, HeroClient
+from loop_comms_client import AsyncLoopCommsClient, LoopCommsClient
+from plannr_client import AsyncPlannrClient, PlannrClient
 from sqod_client import AsyncSqodClient, RetryPolicy, SqodClient
 
 BASE_URL = "https://acme.sqod.test"
@@ -77,12 +81,15 @@ def token_response(token: str = "token-1", expires_in: int = 3600) -> httpx.Resp
 class Routes:
     """Send token requests to one script and API requests to another."""
 
-    def __init__(self, api: Script, token: Script | None = None) -> None:
+    def __init__(
+        self, api: Script, token: Script | None = None, *, token_url: str = TOKEN_URL
+    ) -> None:
         self.api = api
         self.token = token or Script(token_response())
+        self.token_url = token_url
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        if str(request.url).startswith(TOKEN_URL):
+        if str(request.url).startswith(self.token_url):
             return self.token(request)
         return self.api(request)
 
@@ -93,22 +100,75 @@ def twin(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def build_twin(
+    twin: str, sync_cls: type[Any], async_cls: type[Any], handler: Handler, options: Any
+) -> Any:
+    """The sync or async client around `handler`, with no-wait retries unless told otherwise."""
+    transport = httpx.MockTransport(handler)
+    options.setdefault("retry_policy", RetryPolicy.no_wait())
+    if twin == "sync":
+        return sync_cls(http_client=httpx.Client(transport=transport), **options)
+    return async_cls(http_client=httpx.AsyncClient(transport=transport), **options)
+
+
 SqodFactory = Callable[..., SqodClient | AsyncSqodClient]
+PlannrFactory = Callable[..., PlannrClient | AsyncPlannrClient]
+HeroFactory = Callable[..., HeroClient | AsyncHeroClient]
+LoopFactory = Callable[..., LoopCommsClient | AsyncLoopCommsClient]
+
+PLANNR_ACCOUNT_UUID = "c416885b-89d5-4e07-bddb-4f9b138ba075"
+HERO_PRACTICE_GROUP_ID = "4242"
+LOOP_TOKEN_URL = "https://identity.platform.loop.health/v1/oauth/token"
 
 
 @pytest.fixture
 def make_sqod(twin: str) -> SqodFactory:
     """Build the twin under test around a handler; token auth and no-wait retries by default."""
 
-    def factory(handler: Callable[[httpx.Request], httpx.Response], **options: Any) -> Any:
-        transport = httpx.MockTransport(handler)
+    def factory(handler: Handler, **options: Any) -> Any:
         options.setdefault("base_url", BASE_URL)
-        options.setdefault("retry_policy", RetryPolicy.no_wait())
         if "client_id" not in options:
             options.setdefault("token", "test-token")
-        if twin == "sync":
-            return SqodClient(http_client=httpx.Client(transport=transport), **options)
-        return AsyncSqodClient(http_client=httpx.AsyncClient(transport=transport), **options)
+        return build_twin(twin, SqodClient, AsyncSqodClient, handler, options)
+
+    return factory
+
+
+@pytest.fixture
+def make_plannr(twin: str) -> PlannrFactory:
+    """A Plannr twin with a test token and account uuid, unless the test passes its own."""
+
+    def factory(handler: Handler, **options: Any) -> Any:
+        options.setdefault("token", "test-token")
+        options.setdefault("account_uuid", PLANNR_ACCOUNT_UUID)
+        return build_twin(twin, PlannrClient, AsyncPlannrClient, handler, options)
+
+    return factory
+
+
+@pytest.fixture
+def make_hero(twin: str) -> HeroFactory:
+    """A Hero twin with a test API key and practice group, unless the test passes its own."""
+
+    def factory(handler: Handler, **options: Any) -> Any:
+        options.setdefault("api_key", "test-api-key")
+        options.setdefault("practice_group_id", HERO_PRACTICE_GROUP_ID)
+        return build_twin(twin, HeroClient, AsyncHeroClient, handler, options)
+
+    return factory
+
+
+@pytest.fixture
+def make_loop(twin: str) -> LoopFactory:
+    """A Loop comms twin with a static test token unless the test passes client credentials."""
+
+    def factory(handler: Handler, **options: Any) -> Any:
+        if "client_id" not in options:
+            options.setdefault("token", "test-token")
+        return build_twin(twin, LoopCommsClient, AsyncLoopCommsClient, handler, options)
 
     return factory
 

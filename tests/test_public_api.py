@@ -5,10 +5,14 @@ from __future__ import annotations
 import importlib
 import inspect
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import client_core
+import hero_client
+import loop_comms_client
+import plannr_client
 import sqod_client
 
 PINNED = {
@@ -105,6 +109,114 @@ PINNED = {
         "User",
         "raw_response",
     ],
+    "plannr_client": [
+        "DEFAULT_BASE_URL",
+        "APIConnectionError",
+        "APIError",
+        "APIStatusError",
+        "APITimeoutError",
+        "Account",
+        "ArchivedFilter",
+        "AsyncConversations",
+        "AsyncLogins",
+        "AsyncPage",
+        "AsyncPlannrClient",
+        "AuthenticationError",
+        "Author",
+        "BadRequestError",
+        "ConflictError",
+        "Conversation",
+        "ConversationInclude",
+        "ConversationSort",
+        "Conversations",
+        "File",
+        "InternalServerError",
+        "Login",
+        "Logins",
+        "Message",
+        "MessageSort",
+        "NotFoundError",
+        "OutcomeUnknownError",
+        "PermissionDeniedError",
+        "PlannrClient",
+        "RateLimitError",
+        "RawResponse",
+        "Reaction",
+        "ResponseValidationError",
+        "RetryPolicy",
+        "SyncPage",
+        "Tag",
+        "UnprocessableEntityError",
+        "User",
+        "raw_response",
+    ],
+    "hero_client": [
+        "DEFAULT_BASE_URL",
+        "APIConnectionError",
+        "APIError",
+        "APIStatusError",
+        "APITimeoutError",
+        "Admin",
+        "AssigneeType",
+        "AsyncHeroClient",
+        "AsyncMessages",
+        "AuthenticationError",
+        "BadRequestError",
+        "Campaign",
+        "ConflictError",
+        "FallbackMessageType",
+        "HeroClient",
+        "InternalServerError",
+        "Message",
+        "MessageOptions",
+        "MessagePatient",
+        "MessageType",
+        "Messages",
+        "NotFoundError",
+        "OutcomeUnknownError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "RawResponse",
+        "ResponseValidationError",
+        "RetryPolicy",
+        "SentMessage",
+        "ShortLink",
+        "UnprocessableEntityError",
+        "WriteToRecord",
+        "raw_response",
+    ],
+    "loop_comms_client": [
+        "DEFAULT_BASE_URL",
+        "DEFAULT_TOKEN_URL",
+        "NOT_GIVEN",
+        "APIConnectionError",
+        "APIError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AsyncLoopCommsClient",
+        "AsyncMessages",
+        "AsyncPage",
+        "AuthenticationError",
+        "BadRequestError",
+        "Channel",
+        "ConflictError",
+        "InternalServerError",
+        "LoopCommsClient",
+        "Message",
+        "Messages",
+        "NotFoundError",
+        "NotGiven",
+        "OutcomeUnknownError",
+        "PermissionDeniedError",
+        "RateLimitError",
+        "RawResponse",
+        "ResponseValidationError",
+        "RetryPolicy",
+        "ScheduledMessage",
+        "SyncPage",
+        "UnprocessableEntityError",
+        "raw_response",
+    ],
 }
 
 ERRORS = [
@@ -139,9 +251,13 @@ def test_package_ships_py_typed(package: str) -> None:
     assert (Path(module.__file__ or "").parent / "py.typed").is_file()
 
 
-def test_vendor_package_re_exports_every_core_error() -> None:
-    for name in ERRORS:
-        assert getattr(sqod_client, name) is getattr(client_core, name)
+VENDORS = [sqod_client, plannr_client, hero_client, loop_comms_client]
+
+
+@pytest.mark.parametrize("package", VENDORS, ids=lambda m: m.__name__)
+def test_vendor_package_re_exports_every_core_error(package: ModuleType) -> None:
+    for name in [*ERRORS, "RetryPolicy", "RawResponse", "raw_response"]:
+        assert getattr(package, name) is getattr(client_core, name), name
 
 
 def _public_methods(cls: type) -> dict[str, inspect.Signature]:
@@ -156,6 +272,13 @@ def _public_methods(cls: type) -> dict[str, inspect.Signature]:
 TWINS = [
     (sqod_client.Appointments, sqod_client.AsyncAppointments),
     (sqod_client.SqodClient, sqod_client.AsyncSqodClient),
+    (plannr_client.Conversations, plannr_client.AsyncConversations),
+    (plannr_client.Logins, plannr_client.AsyncLogins),
+    (plannr_client.PlannrClient, plannr_client.AsyncPlannrClient),
+    (hero_client.Messages, hero_client.AsyncMessages),
+    (hero_client.HeroClient, hero_client.AsyncHeroClient),
+    (loop_comms_client.Messages, loop_comms_client.AsyncMessages),
+    (loop_comms_client.LoopCommsClient, loop_comms_client.AsyncLoopCommsClient),
     (client_core.SyncPage, client_core.AsyncPage),
 ]
 
@@ -180,14 +303,48 @@ def test_async_twin_mirrors_the_sync_one(sync_cls: type, async_cls: type) -> Non
             ), f"{name}.{param.name}"
 
 
-def test_async_resource_methods_are_coroutines() -> None:
-    for name, member in inspect.getmembers(sqod_client.AsyncAppointments, inspect.isfunction):
+ASYNC_RESOURCES = [
+    sqod_client.AsyncAppointments,
+    plannr_client.AsyncConversations,
+    plannr_client.AsyncLogins,
+    hero_client.AsyncMessages,
+    loop_comms_client.AsyncMessages,
+]
+
+
+@pytest.mark.parametrize("resource", ASYNC_RESOURCES, ids=lambda c: c.__module__)
+def test_async_resource_methods_are_coroutines(resource: type) -> None:
+    for name, member in inspect.getmembers(resource, inspect.isfunction):
         if not name.startswith("_"):
             assert inspect.iscoroutinefunction(member), name
 
 
-def test_constructors_take_keyword_arguments_only() -> None:
-    for cls in (sqod_client.SqodClient, sqod_client.AsyncSqodClient):
-        parameters = list(inspect.signature(cls).parameters.values())
-        assert parameters
-        assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
+CLIENTS = [cls for pair in TWINS[1:] for cls in pair if cls.__name__.endswith("Client")]
+
+
+@pytest.mark.parametrize("cls", CLIENTS, ids=lambda c: c.__name__)
+def test_constructors_take_keyword_arguments_only(cls: type) -> None:
+    parameters = list(inspect.signature(cls).parameters.values())
+    assert parameters
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters)
+
+
+SHARED_OPTIONS = {"timeout", "max_retries", "http_client", "default_headers", "base_url"}
+
+
+@pytest.mark.parametrize("cls", CLIENTS, ids=lambda c: c.__name__)
+def test_every_client_takes_the_shared_options(cls: type) -> None:
+    assert set(inspect.signature(cls).parameters) >= SHARED_OPTIONS
+
+
+@pytest.mark.parametrize("package", [client_core, *VENDORS], ids=lambda m: m.__name__)
+def test_every_public_class_and_method_has_a_docstring(package: ModuleType) -> None:
+    for name in package.__all__:
+        member = getattr(package, name)
+        if not inspect.isclass(member) or not member.__module__.startswith(package.__name__):
+            continue
+        assert member.__doc__, name
+        for attr, function in inspect.getmembers(member, inspect.isfunction):
+            ours = function.__module__.startswith(package.__name__)
+            if ours and not attr.startswith("_"):
+                assert function.__doc__, f"{name}.{attr}"

@@ -505,6 +505,22 @@ async def test_conflict_after_a_503_does_not_claim_an_earlier_attempt(
     assert caught.value.earlier_attempt_probably_accepted is False
 
 
+@pytest.mark.parametrize("status", [408, 500, 502, 504])
+async def test_conflict_after_an_ambiguous_status_says_earlier_attempt_was_accepted(
+    make_sqod: SqodFactory, status: int
+) -> None:
+    # A gateway can time out a slow backend that did act: the repeat's 409 is then ours.
+    script = Script(httpx.Response(status), httpx.Response(409, json={"message": "Conflict"}))
+    client = make_sqod(script)
+
+    with pytest.raises(ConflictError) as caught:
+        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
+
+    assert len(script.requests) == 2
+    assert caught.value.earlier_attempt_probably_accepted is True
+    assert "probably accepted" in str(caught.value)
+
+
 async def test_401_on_static_token_is_not_retried(make_sqod: SqodFactory) -> None:
     script = Script(httpx.Response(401), httpx.Response(201, json=message_json()))
     client = make_sqod(script)
