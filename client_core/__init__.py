@@ -16,6 +16,7 @@ from ._call import (
 from ._config import (
     DEFAULT_TIMEOUT,
     ClientCredentials,
+    ClientOptions,
     __version__,
     check_base_url,
     client_settings,
@@ -74,6 +75,7 @@ __all__ = [
     "Call",
     "ClientCredentials",
     "ClientCredentialsAuth",
+    "ClientOptions",
     "ClientSettings",
     "ConflictError",
     "FileContent",

@@ -6,16 +6,19 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Generic
 from urllib.parse import urlsplit
 
 import httpx
+from typing_extensions import TypedDict
 
 from ._retry import RetryPolicy
-from ._transport import ClientSettings
+from ._transport import ClientSettings, HttpT
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ClientCredentials",
+    "ClientOptions",
     "check_base_url",
     "client_settings",
     "resolve_base_url",
@@ -27,6 +30,29 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for every phase but connecting, which gets 5 s."""
 
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class ClientOptions(TypedDict, Generic[HttpT], total=False):
+    """Keyword options every client takes besides its credentials and base URL.
+
+    Example: `HeroClient(api_key=key, practice_group_id="42", timeout=10, max_retries=4)`.
+    """
+
+    timeout: float | httpx.Timeout
+    """Seconds for every phase, or an `httpx.Timeout`; default 30 s, 5 s to connect."""
+    max_retries: int
+    """Further attempts after a failure that is safe to retry; default 2."""
+    retry_policy: RetryPolicy
+    """Full control over retries (replaces `max_retries`); `RetryPolicy.no_wait()` for tests."""
+    default_headers: Mapping[str, str]
+    """Extra headers sent on every request."""
+    http_client: HttpT
+    """An `httpx.Client` (`httpx.AsyncClient` for async clients) to send through; you close it."""
+    strict_responses: bool
+    """Raise `ResponseValidationError` on an off-spec 2xx answer instead of logging a warning."""
+
+
+_OPTION_NAMES = frozenset(ClientOptions.__annotations__)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -118,22 +144,25 @@ def client_settings(
     package: str,
     base_url: str,
     auth: httpx.Auth,
-    timeout: float | httpx.Timeout,
-    max_retries: int,
-    retry_policy: RetryPolicy | None,
-    default_headers: Mapping[str, str] | None,
+    options: ClientOptions[HttpT],
     vendor_headers: Mapping[str, str] | None = None,
-    strict_responses: bool = False,
     method_override: bool = False,
 ) -> ClientSettings:
-    """The settings a vendor client hands to its shell, with our standard headers."""
-    retry = retry_policy if retry_policy is not None else RetryPolicy(max_retries=max_retries)
+    """The settings a vendor client hands to its shell, with our standard headers.
+
+    Raises TypeError for an option no client takes, as Python would for a misspelt keyword.
+    """
+    unknown = sorted(set(options) - _OPTION_NAMES)
+    if unknown:
+        raise TypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    retry = options.get("retry_policy") or RetryPolicy(max_retries=options.get("max_retries", 2))
+    timeout = options.get("timeout", DEFAULT_TIMEOUT)
     headers = {
         "Accept": "application/json",
         "User-Agent": f"care-messaging-clients/{__version__} ({package}; python "
         f"{sys.version_info.major}.{sys.version_info.minor}; httpx {httpx.__version__})",
         **(vendor_headers or {}),
-        **(default_headers or {}),
+        **options.get("default_headers", {}),
     }
     return ClientSettings(
         base_url=base_url,
@@ -142,6 +171,6 @@ def client_settings(
         timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
         retry=retry,
         logger_name=package,
-        strict_responses=strict_responses,
+        strict_responses=options.get("strict_responses", False),
         method_override=method_override,
     )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from client_core import (
-    DEFAULT_TIMEOUT,
     AsyncAPIClient,
     BaseClient,
+    ClientOptions,
     HeaderAuth,
-    RetryPolicy,
     SyncAPIClient,
     client_settings,
     require,
@@ -38,12 +37,7 @@ class _HeroClientBase(BaseClient[_HttpT]):
         api_key: str | None = None,
         practice_group_id: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: _HttpT | None = None,
-        strict_responses: bool = False,
+        **options: Unpack[ClientOptions[_HttpT]],
     ) -> None:
         auth = HeaderAuth({"x-api-key": require(api_key, "api_key", "HERO_API_KEY")})
         group = require(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
@@ -51,15 +45,11 @@ class _HeroClientBase(BaseClient[_HttpT]):
             package="hero_client",
             base_url=resolve_base_url(base_url, env="HERO_BASE_URL", default=DEFAULT_BASE_URL),
             auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
+            options=options,
             # The practice group acted for; another group in the key's network works too.
             vendor_headers={"x-practice-group-id": group},
-            strict_responses=strict_responses,
         )
-        super().__init__(settings, http_client)
+        super().__init__(settings, options.get("http_client"))
 
 
 class HeroClient(_HeroClientBase[httpx.Client], SyncAPIClient):

@@ -10,7 +10,6 @@ Example:
 """
 
 from client_core import (
-    NOT_GIVEN,
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -21,7 +20,6 @@ from client_core import (
     ConflictError,
     InternalServerError,
     NotFoundError,
-    NotGiven,
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
@@ -35,12 +33,11 @@ from client_core import (
 
 from ._client import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, AsyncLoopCommsClient, LoopCommsClient
 from ._messages import AsyncMessages, Messages
-from .models import Channel, Message, ScheduledMessage
+from .models import Channel, Message, MessageFields, ScheduledMessage, ScheduleFields
 
 __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TOKEN_URL",
-    "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -55,15 +52,16 @@ __all__ = [
     "InternalServerError",
     "LoopCommsClient",
     "Message",
+    "MessageFields",
     "Messages",
     "NotFoundError",
-    "NotGiven",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "RawResponse",
     "ResponseValidationError",
     "RetryPolicy",
+    "ScheduleFields",
     "ScheduledMessage",
     "SyncPage",
     "UnprocessableEntityError",

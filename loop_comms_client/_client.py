@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from client_core import (
-    DEFAULT_TIMEOUT,
     AsyncAPIClient,
     BaseClient,
     BearerAuth,
     ClientCredentialsAuth,
-    RetryPolicy,
+    ClientOptions,
     SyncAPIClient,
     check_base_url,
     client_settings,
@@ -45,12 +44,7 @@ class _LoopCommsClientBase(BaseClient[_HttpT]):
         scope: str | None = None,
         base_url: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: _HttpT | None = None,
-        strict_responses: bool = False,
+        **options: Unpack[ClientOptions[_HttpT]],
     ) -> None:
         credentials = token_or_credentials(token, client_id, client_secret, env_prefix="LOOP_COMMS")
         auth: httpx.Auth
@@ -71,13 +65,9 @@ class _LoopCommsClientBase(BaseClient[_HttpT]):
                 base_url, env="LOOP_COMMS_BASE_URL", default=DEFAULT_BASE_URL
             ),
             auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
-            strict_responses=strict_responses,
+            options=options,
         )
-        super().__init__(settings, http_client)
+        super().__init__(settings, options.get("http_client"))
 
 
 class LoopCommsClient(_LoopCommsClientBase[httpx.Client], SyncAPIClient):

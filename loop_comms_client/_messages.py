@@ -6,92 +6,36 @@ retried like reads, and each retry sends the same bytes with the same key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, NotRequired
+from typing import TYPE_CHECKING, Annotated, NotRequired
 
-from pydantic import AwareDatetime, ConfigDict, Field, with_config
-from typing_extensions import TypedDict
+from pydantic import ConfigDict, Field, with_config
+from typing_extensions import TypedDict, Unpack
 
-from client_core import (
-    NOT_GIVEN,
-    AsyncPage,
-    Call,
-    NotGiven,
-    SyncPage,
-    path_segment,
-    request_body,
-)
+from client_core import AsyncPage, Call, SyncPage, path_segment, request_body
 
-from .models import Channel, Message, ScheduledMessage
+from .models import Message, MessageFields, ScheduledMessage, ScheduleFields
 
 if TYPE_CHECKING:
     from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncMessages", "Messages"]
 
-_Text = Annotated[str, Field(min_length=1)]  # Loop's schema: `minLength: 1`
 _STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
 
 @with_config(_STRICT)
-class _SendBody(TypedDict):
-    channel: Channel
-    template_key: _Text
-    recipient: _Text
-    brand_id: _Text
-    person_id: _Text
-    dedup_key: _Text
-    variables: NotRequired[dict[str, Any]]
-    hipaa: NotRequired[bool]
-
-
-@with_config(_STRICT)
-class _ScheduleBody(_SendBody):
-    scheduled_at: AwareDatetime
-
-
-@with_config(_STRICT)
 class _ScheduledQuery(TypedDict):
-    brand_id: _Text
-    status: NotRequired[_Text]
+    brand_id: Annotated[str, Field(min_length=1)]
+    status: NotRequired[Annotated[str, Field(min_length=1)]]
 
 
-def _fields(
-    channel: Channel,
-    template_key: str,
-    recipient: str,
-    brand_id: str,
-    person_id: str,
-    dedup_key: str,
-    variables: Mapping[str, Any] | None,
-    hipaa: bool | NotGiven,
-) -> dict[str, Any]:
-    # Loop documents `variables={}` and `hipaa=false` as defaults: left to Loop unless given.
-    fields: dict[str, Any] = {
-        "channel": channel,
-        "template_key": template_key,
-        "recipient": recipient,
-        "brand_id": brand_id,
-        "person_id": person_id,
-        "dedup_key": dedup_key,
-    }
-    if variables is not None:
-        fields["variables"] = variables
-    if not isinstance(hipaa, NotGiven):
-        fields["hipaa"] = hipaa
-    return fields
-
-
-def _send(fields: dict[str, Any]) -> Call[Message]:
-    body = request_body(_SendBody, fields, what="messages.send")
+def _send(fields: MessageFields) -> Call[Message]:
+    body = request_body(MessageFields, fields, what="messages.send")
     return Call("POST", "/v1/messages/send", Message, idempotent=True, json=body)
 
 
-def _schedule(fields: dict[str, Any], scheduled_at: datetime) -> Call[ScheduledMessage]:
-    body = request_body(
-        _ScheduleBody, {**fields, "scheduled_at": scheduled_at}, what="messages.schedule"
-    )
+def _schedule(fields: ScheduleFields) -> Call[ScheduledMessage]:
+    body = request_body(ScheduleFields, fields, what="messages.schedule")
     return Call("POST", "/v1/messages/schedule", ScheduledMessage, idempotent=True, json=body)
 
 
@@ -118,48 +62,19 @@ class Messages:
     def __init__(self, client: SyncAPIClient) -> None:
         self._client = client
 
-    def schedule(
-        self,
-        *,
-        channel: Channel,
-        template_key: str,
-        recipient: str,
-        brand_id: str,
-        person_id: str,
-        dedup_key: str,
-        scheduled_at: datetime,
-        variables: Mapping[str, Any] | None = None,
-        hipaa: bool | NotGiven = NOT_GIVEN,
-    ) -> ScheduledMessage:
-        """Schedule a templated message; `scheduled_at` must carry a timezone.
+    def schedule(self, **fields: Unpack[ScheduleFields]) -> ScheduledMessage:
+        """Schedule a templated message (fields: `ScheduleFields`); `scheduled_at` needs a timezone.
 
         Retried with the same `dedup_key` if the answer is lost; a `ConflictError` then says
         whether an earlier attempt was probably accepted.
         """
-        fields = _fields(
-            channel, template_key, recipient, brand_id, person_id, dedup_key, variables, hipaa
-        )
-        return self._client.send(_schedule(fields, scheduled_at))
+        return self._client.send(_schedule(fields))
 
-    def send(
-        self,
-        *,
-        channel: Channel,
-        template_key: str,
-        recipient: str,
-        brand_id: str,
-        person_id: str,
-        dedup_key: str,
-        variables: Mapping[str, Any] | None = None,
-        hipaa: bool | NotGiven = NOT_GIVEN,
-    ) -> Message:
-        """Send a templated message now; retried with the same `dedup_key` if the answer is lost.
+    def send(self, **fields: Unpack[MessageFields]) -> Message:
+        """Send a templated message now (fields: `MessageFields`), retried with the same key.
 
         Example: `loop.messages.send(channel="sms", template_key="reminder", ..., dedup_key=k)`.
         """
-        fields = _fields(
-            channel, template_key, recipient, brand_id, person_id, dedup_key, variables, hipaa
-        )
         return self._client.send(_send(fields))
 
     def get_scheduled(self, id: str) -> ScheduledMessage:
@@ -183,45 +98,16 @@ class AsyncMessages:
     def __init__(self, client: AsyncAPIClient) -> None:
         self._client = client
 
-    async def schedule(
-        self,
-        *,
-        channel: Channel,
-        template_key: str,
-        recipient: str,
-        brand_id: str,
-        person_id: str,
-        dedup_key: str,
-        scheduled_at: datetime,
-        variables: Mapping[str, Any] | None = None,
-        hipaa: bool | NotGiven = NOT_GIVEN,
-    ) -> ScheduledMessage:
-        """Schedule a templated message; `scheduled_at` must carry a timezone.
+    async def schedule(self, **fields: Unpack[ScheduleFields]) -> ScheduledMessage:
+        """Schedule a templated message (fields: `ScheduleFields`); `scheduled_at` needs a timezone.
 
         Retried with the same `dedup_key` if the answer is lost; a `ConflictError` then says
         whether an earlier attempt was probably accepted.
         """
-        fields = _fields(
-            channel, template_key, recipient, brand_id, person_id, dedup_key, variables, hipaa
-        )
-        return await self._client.send(_schedule(fields, scheduled_at))
+        return await self._client.send(_schedule(fields))
 
-    async def send(
-        self,
-        *,
-        channel: Channel,
-        template_key: str,
-        recipient: str,
-        brand_id: str,
-        person_id: str,
-        dedup_key: str,
-        variables: Mapping[str, Any] | None = None,
-        hipaa: bool | NotGiven = NOT_GIVEN,
-    ) -> Message:
-        """Send a templated message now; retried with the same `dedup_key` if the answer is lost."""
-        fields = _fields(
-            channel, template_key, recipient, brand_id, person_id, dedup_key, variables, hipaa
-        )
+    async def send(self, **fields: Unpack[MessageFields]) -> Message:
+        """Send a templated message now (fields: `MessageFields`), retried with the same key."""
         return await self._client.send(_send(fields))
 
     async def get_scheduled(self, id: str) -> ScheduledMessage:

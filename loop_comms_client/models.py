@@ -1,19 +1,52 @@
-"""Loop Health comms response models, as the vendor documents them.
+"""Loop Health comms request and response models, as the vendor documents them.
 
-Unknown fields and values are kept; `status` and `channel` are free text in the answers even
-though requests only take the documented channels.
+Requests are TypedDicts checked against Loop's schema before any I/O: a key left out is not sent,
+so Loop's own defaults (`variables={}`, `hipaa=false`) apply. Responses keep unknown fields and
+values; `status` and `channel` are free text in answers.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, NotRequired
+
+from pydantic import AwareDatetime, ConfigDict, Field, with_config
+from typing_extensions import TypedDict
 
 from client_core import Resource, Timestamp
 
-__all__ = ["Channel", "Message", "ScheduledMessage"]
+__all__ = ["Channel", "Message", "MessageFields", "ScheduleFields", "ScheduledMessage"]
 
 Channel = Literal["email", "sms", "push", "in_app"]
 """The channels a templated message can go out on."""
+
+_Text = Annotated[str, Field(min_length=1)]  # Loop's schema: `minLength: 1`
+
+
+@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+class MessageFields(TypedDict):
+    """Fields of `messages.send`: all required but `variables` and `hipaa`."""
+
+    channel: Channel
+    template_key: _Text
+    recipient: _Text
+    """An email address, phone number or device, as the channel needs."""
+    brand_id: _Text
+    person_id: _Text
+    dedup_key: _Text
+    """Your key for this message: Loop refuses a second send with the same key (409)."""
+    variables: NotRequired[Mapping[str, Any]]
+    """Template variables, sent as JSON; Loop's default is `{}`."""
+    hipaa: NotRequired[bool]
+    """Treat the message as protected health information; Loop's default is false."""
+
+
+@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+class ScheduleFields(MessageFields):
+    """Fields of `messages.schedule`: those of `MessageFields` plus `scheduled_at`."""
+
+    scheduled_at: AwareDatetime
+    """When to send; must carry a timezone, and is sent in ISO 8601 with its offset."""
 
 
 class ScheduledMessage(Resource):

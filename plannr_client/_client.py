@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from client_core import (
-    DEFAULT_TIMEOUT,
     AsyncAPIClient,
     BaseClient,
     BearerAuth,
-    RetryPolicy,
+    ClientOptions,
     SyncAPIClient,
     check_uuid,
     client_settings,
@@ -40,12 +39,7 @@ class _PlannrClientBase(BaseClient[_HttpT]):
         token: str | None = None,
         account_uuid: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: _HttpT | None = None,
-        strict_responses: bool = False,
+        **options: Unpack[ClientOptions[_HttpT]],
     ) -> None:
         auth = BearerAuth(require(token, "token", "PLANNR_TOKEN"))
         account = require(account_uuid, "account_uuid", "PLANNR_ACCOUNT_UUID")
@@ -54,15 +48,11 @@ class _PlannrClientBase(BaseClient[_HttpT]):
             package="plannr_client",
             base_url=resolve_base_url(base_url, env="PLANNR_BASE_URL", default=DEFAULT_BASE_URL),
             auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
+            options=options,
             # Plannr's multi-tenancy header: the account (not the login) every call acts as.
             vendor_headers={"X-PLANNR-ACCOUNT-UUID": account},
-            strict_responses=strict_responses,
         )
-        super().__init__(settings, http_client)
+        super().__init__(settings, options.get("http_client"))
 
 
 class PlannrClient(_PlannrClientBase[httpx.Client], SyncAPIClient):

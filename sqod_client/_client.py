@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TypeVar
 
 import httpx
+from typing_extensions import Unpack
 
 from client_core import (
-    DEFAULT_TIMEOUT,
     AsyncAPIClient,
     BaseClient,
     BearerAuth,
     ClientCredentialsAuth,
-    RetryPolicy,
+    ClientOptions,
     SyncAPIClient,
     check_base_url,
     client_settings,
@@ -42,13 +41,8 @@ class _SqodClientBase(BaseClient[_HttpT]):
         client_id: str | None = None,
         client_secret: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
-        timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
-        max_retries: int = 2,
-        retry_policy: RetryPolicy | None = None,
-        default_headers: Mapping[str, str] | None = None,
-        http_client: _HttpT | None = None,
         method_override: bool = False,
-        strict_responses: bool = False,
+        **options: Unpack[ClientOptions[_HttpT]],
     ) -> None:
         url = resolve_base_url(base_url, env="SQOD_BASE_URL")
         credentials = token_or_credentials(token, client_id, client_secret, env_prefix="SQOD")
@@ -67,14 +61,10 @@ class _SqodClientBase(BaseClient[_HttpT]):
             package="sqod_client",
             base_url=url,
             auth=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            retry_policy=retry_policy,
-            default_headers=default_headers,
-            strict_responses=strict_responses,
+            options=options,
             method_override=method_override,
         )
-        super().__init__(settings, http_client)
+        super().__init__(settings, options.get("http_client"))
 
 
 class SqodClient(_SqodClientBase[httpx.Client], SyncAPIClient):

@@ -371,3 +371,29 @@ def test_with_options_shares_the_connection_pool() -> None:
         assert copy._http is client._http
         copy.close()
         assert not client._http.is_closed
+
+
+# 4. Shared options arrive as typed keywords; a misspelt one is an error, not ignored.
+
+
+@pytest.mark.parametrize("option", ["timeuot", "max_retry", "headers"])
+def test_a_misspelt_option_is_a_type_error(option: str) -> None:
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{option}'"):
+        SqodClient(base_url=BASE_URL, token="t", **{option: 1})
+
+
+def test_retry_policy_replaces_max_retries() -> None:
+    script = Script(httpx.Response(503))
+    client = mock_client(
+        script, base_url=BASE_URL, token="t", max_retries=5, retry_policy=RetryPolicy.no_wait(1)
+    )
+
+    with pytest.raises(InternalServerError):
+        client.appointments.list()
+
+    assert len(script.requests) == 2
+
+
+def test_negative_max_retries_is_refused() -> None:
+    with pytest.raises(ValueError, match="max_retries must be 0 or more"):
+        SqodClient(base_url=BASE_URL, token="t", max_retries=-1)

@@ -124,7 +124,7 @@ def test_numeric_text_keeps_numbers_as_text() -> None:
 
 def test_repeated_files_puts_every_file_under_one_field() -> None:
     stream = io.BytesIO(b"x")
-    files = [b"a", stream, ("b.pdf", b"%PDF", "application/pdf"), ("c.txt", b"c")]
+    files: list[Any] = [b"a", stream, ("b.pdf", b"%PDF", "application/pdf"), ("c.txt", b"c")]
 
     assert repeated_files("files[]", files, "files") == [("files[]", f) for f in files]
 
