@@ -23,6 +23,7 @@ from ._config import (
     from_env,
     require,
     resolve_base_url,
+    token_auth,
     token_or_credentials,
 )
 from ._errors import (
@@ -57,7 +58,15 @@ from ._models import (
 )
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
 from ._retry import RetryPolicy
-from ._transport import AsyncAPIClient, BaseClient, ClientSettings, SyncAPIClient
+from ._transport import (
+    AsyncAPIClient,
+    AsyncResource,
+    BaseClient,
+    ClientSettings,
+    HttpT,
+    SyncAPIClient,
+    SyncResource,
+)
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -68,6 +77,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIClient",
     "AsyncPage",
+    "AsyncResource",
     "AuthenticationError",
     "BadRequestError",
     "BaseClient",
@@ -81,6 +91,7 @@ __all__ = [
     "FileContent",
     "FileTypes",
     "HeaderAuth",
+    "HttpT",
     "InternalServerError",
     "ModelOrDict",
     "NonBlank",
@@ -99,6 +110,7 @@ __all__ = [
     "RetryPolicy",
     "SyncAPIClient",
     "SyncPage",
+    "SyncResource",
     "Timestamp",
     "UUIDText",
     "UnprocessableEntityError",
@@ -115,5 +127,6 @@ __all__ = [
     "request_body",
     "require",
     "resolve_base_url",
+    "token_auth",
     "token_or_credentials",
 ]

@@ -6,12 +6,13 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic
+from typing import Generic, Literal
 from urllib.parse import urlsplit
 
 import httpx
 from typing_extensions import TypedDict
 
+from ._auth import BearerAuth, ClientCredentialsAuth
 from ._retry import RetryPolicy
 from ._transport import ClientSettings, HttpT
 
@@ -22,6 +23,7 @@ __all__ = [
     "check_base_url",
     "client_settings",
     "resolve_base_url",
+    "token_auth",
 ]
 
 __version__ = "0.1.0"
@@ -110,6 +112,32 @@ def token_or_credentials(
     raise ValueError(
         f"credentials are required: pass token= (or set {names[0]}), or client_id= and "
         f"client_secret= (or set {names[1]} and {names[2]})"
+    )
+
+
+def token_auth(
+    token: str | None,
+    client_id: str | None,
+    client_secret: str | None,
+    *,
+    env_prefix: str,
+    token_url: str,
+    credentials_in: Literal["basic", "body"],
+    scope: str | None = None,
+) -> httpx.Auth:
+    """Bearer auth for a static token, else OAuth2 client credentials against `token_url`.
+
+    Resolved as `token_or_credentials` does: explicit arguments, then the environment.
+    """
+    credentials = token_or_credentials(token, client_id, client_secret, env_prefix=env_prefix)
+    if isinstance(credentials, str):
+        return BearerAuth(credentials)
+    return ClientCredentialsAuth(
+        check_base_url(token_url, name="token_url"),
+        credentials.client_id,
+        credentials.client_secret,
+        scope=scope,
+        credentials_in=credentials_in,
     )
 
 

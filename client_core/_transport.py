@@ -36,7 +36,14 @@ from ._retry import RetryPolicy
 if TYPE_CHECKING:
     import tenacity
 
-__all__ = ["AsyncAPIClient", "ClientSettings", "SyncAPIClient"]
+__all__ = [
+    "AsyncAPIClient",
+    "AsyncResource",
+    "ClientSettings",
+    "HttpT",
+    "SyncAPIClient",
+    "SyncResource",
+]
 
 ResultT = TypeVar("ResultT")
 ItemT = TypeVar("ItemT", bound=Resource)
@@ -375,6 +382,20 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
+
+
+class SyncResource:
+    """Base of a vendor's resource group (`client.appointments`) on a blocking client."""
+
+    def __init__(self, client: SyncAPIClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """Base of a vendor's resource group (`client.appointments`) on an asyncio client."""
+
+    def __init__(self, client: AsyncAPIClient) -> None:
+        self._client = client
 
 
 def _no_sleep(_: float) -> None:

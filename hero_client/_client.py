@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import httpx
 from typing_extensions import Unpack
 
@@ -12,6 +10,7 @@ from client_core import (
     BaseClient,
     ClientOptions,
     HeaderAuth,
+    HttpT,
     SyncAPIClient,
     client_settings,
     require,
@@ -25,10 +24,8 @@ __all__ = ["DEFAULT_BASE_URL", "AsyncHeroClient", "HeroClient"]
 DEFAULT_BASE_URL = "https://api.herohealth.net"
 """Hero production; staging is https://api.staging.htech.app with its own API key."""
 
-_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
 
-
-class _HeroClientBase(BaseClient[_HttpT]):
+class _HeroClientBase(BaseClient[HttpT]):
     """The constructor both twins share: no I/O happens here."""
 
     def __init__(
@@ -37,7 +34,7 @@ class _HeroClientBase(BaseClient[_HttpT]):
         api_key: str | None = None,
         practice_group_id: str | None = None,
         base_url: str | None = None,
-        **options: Unpack[ClientOptions[_HttpT]],
+        **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         auth = HeaderAuth({"x-api-key": require(api_key, "api_key", "HERO_API_KEY")})
         group = require(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import ConfigDict, with_config
 from typing_extensions import Unpack
 
-from client_core import Call, NonBlank, path_segment, request_body
+from client_core import AsyncResource, Call, NonBlank, SyncResource, path_segment, request_body
 
 from .models import Message, MessageOptions, MessageType, PatientId, SentMessage
-
-if TYPE_CHECKING:
-    from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncMessages", "Messages"]
 
@@ -42,11 +37,8 @@ def _get(message_id: str) -> Call[Message]:
     return Call("GET", path, Message, idempotent=True)
 
 
-class Messages:
+class Messages(SyncResource):
     """Hero patient messages: `client.messages`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def send(
         self,
@@ -70,11 +62,8 @@ class Messages:
         return self._client.send(_get(message_id))
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncResource):
     """Hero patient messages: `client.messages` on the async client."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def send(
         self,

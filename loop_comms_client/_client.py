@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import httpx
 from typing_extensions import Unpack
 
 from client_core import (
     AsyncAPIClient,
     BaseClient,
-    BearerAuth,
-    ClientCredentialsAuth,
     ClientOptions,
+    HttpT,
     SyncAPIClient,
-    check_base_url,
     client_settings,
     resolve_base_url,
-    token_or_credentials,
+    token_auth,
 )
 
 from ._messages import AsyncMessages, Messages
@@ -29,10 +25,8 @@ DEFAULT_BASE_URL = "https://comms.platform.loop.health"
 DEFAULT_TOKEN_URL = "https://identity.platform.loop.health/v1/oauth/token"
 """Loop's identity service, for machine-to-machine client credentials."""
 
-_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
 
-
-class _LoopCommsClientBase(BaseClient[_HttpT]):
+class _LoopCommsClientBase(BaseClient[HttpT]):
     """The constructor both twins share: no I/O happens here."""
 
     def __init__(
@@ -44,21 +38,18 @@ class _LoopCommsClientBase(BaseClient[_HttpT]):
         scope: str | None = None,
         base_url: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
-        **options: Unpack[ClientOptions[_HttpT]],
+        **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        credentials = token_or_credentials(token, client_id, client_secret, env_prefix="LOOP_COMMS")
-        auth: httpx.Auth
-        if isinstance(credentials, str):
-            auth = BearerAuth(credentials)
-        else:
-            # Loop's M2M grant takes the client id and secret in the form body (its auth docs).
-            auth = ClientCredentialsAuth(
-                check_base_url(token_url, name="token_url"),
-                credentials.client_id,
-                credentials.client_secret,
-                scope=scope,
-                credentials_in="body",
-            )
+        # Loop's M2M grant takes the client id and secret in the form body (its auth docs).
+        auth = token_auth(
+            token,
+            client_id,
+            client_secret,
+            env_prefix="LOOP_COMMS",
+            token_url=token_url,
+            credentials_in="body",
+            scope=scope,
+        )
         settings = client_settings(
             package="loop_comms_client",
             base_url=resolve_base_url(

@@ -6,17 +6,22 @@ retried like reads, and each retry sends the same bytes with the same key.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, NotRequired
+from typing import Annotated, NotRequired
 
 from pydantic import ConfigDict, Field, with_config
 from typing_extensions import TypedDict, Unpack
 
-from client_core import AsyncPage, Call, SyncPage, path_segment, request_body
+from client_core import (
+    AsyncPage,
+    AsyncResource,
+    Call,
+    SyncPage,
+    SyncResource,
+    path_segment,
+    request_body,
+)
 
 from .models import Message, MessageFields, ScheduledMessage, ScheduleFields
-
-if TYPE_CHECKING:
-    from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncMessages", "Messages"]
 
@@ -56,11 +61,8 @@ def _get(message_id: str) -> Call[Message]:
     return Call("GET", path, Message, idempotent=True)
 
 
-class Messages:
+class Messages(SyncResource):
     """Loop comms messages: `client.messages`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def schedule(self, **fields: Unpack[ScheduleFields]) -> ScheduledMessage:
         """Schedule a templated message (fields: `ScheduleFields`); `scheduled_at` needs a timezone.
@@ -92,11 +94,8 @@ class Messages:
         return self._client.send(_get(message_id))
 
 
-class AsyncMessages:
+class AsyncMessages(AsyncResource):
     """Loop comms messages: `client.messages` on the async client."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def schedule(self, **fields: Unpack[ScheduleFields]) -> ScheduledMessage:
         """Schedule a templated message (fields: `ScheduleFields`); `scheduled_at` needs a timezone.

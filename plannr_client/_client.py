@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import httpx
 from typing_extensions import Unpack
 
@@ -12,6 +10,7 @@ from client_core import (
     BaseClient,
     BearerAuth,
     ClientOptions,
+    HttpT,
     SyncAPIClient,
     check_uuid,
     client_settings,
@@ -27,10 +26,8 @@ __all__ = ["DEFAULT_BASE_URL", "AsyncPlannrClient", "PlannrClient"]
 DEFAULT_BASE_URL = "https://api.plannrcrm.com"
 """Plannr's only published host."""
 
-_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
 
-
-class _PlannrClientBase(BaseClient[_HttpT]):
+class _PlannrClientBase(BaseClient[HttpT]):
     """The constructor both twins share: no I/O happens here."""
 
     def __init__(
@@ -39,7 +36,7 @@ class _PlannrClientBase(BaseClient[_HttpT]):
         token: str | None = None,
         account_uuid: str | None = None,
         base_url: str | None = None,
-        **options: Unpack[ClientOptions[_HttpT]],
+        **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         auth = BearerAuth(require(token, "token", "PLANNR_TOKEN"))
         account = require(account_uuid, "account_uuid", "PLANNR_ACCOUNT_UUID")

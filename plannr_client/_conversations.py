@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from client_core import (
     AsyncPage,
+    AsyncResource,
     Call,
     FileTypes,
     NonBlank,
     SyncPage,
+    SyncResource,
     UUIDText,
     page_params,
     path_segment,
@@ -29,9 +30,6 @@ from .models import (
     Message,
     MessageSort,
 )
-
-if TYPE_CHECKING:
-    from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncConversations", "Conversations"]
 
@@ -140,11 +138,8 @@ def _list_messages(
     return Call("GET", path, Message, idempotent=True, params=params, paged=True)
 
 
-class Conversations:
+class Conversations(SyncResource):
     """Plannr conversations and their messages: `client.conversations`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def send_message(
         self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()
@@ -199,11 +194,8 @@ class Conversations:
         return self._client.send_page(_list_messages(conversation_uuid, page, per_page, sort))
 
 
-class AsyncConversations:
+class AsyncConversations(AsyncResource):
     """Plannr conversations and their messages: `client.conversations` on the async client."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def send_message(
         self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()

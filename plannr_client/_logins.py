@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from client_core import AsyncPage, Call, SyncPage
+from client_core import AsyncPage, AsyncResource, Call, SyncPage, SyncResource
 
 from .models import Login
-
-if TYPE_CHECKING:
-    from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncLogins", "Logins"]
 
@@ -18,11 +13,8 @@ def _list() -> Call[Login]:
     return Call("GET", "/api/v1/logins", Login, idempotent=True, paged=True)
 
 
-class Logins:
+class Logins(SyncResource):
     """The current user's logins: `client.logins`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def list(self) -> SyncPage[Login]:
         """Every login of the token's user; `login.account.uuid` is an `account_uuid`.
@@ -32,11 +24,8 @@ class Logins:
         return self._client.send_page(_list())
 
 
-class AsyncLogins:
+class AsyncLogins(AsyncResource):
     """The current user's logins: `client.logins` on the async client."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def list(self) -> AsyncPage[Login]:
         """Every login of the token's user; `login.account.uuid` is an `account_uuid`.

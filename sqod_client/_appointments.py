@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict, Unpack
 
 from client_core import (
     AsyncPage,
+    AsyncResource,
     Call,
     NonBlank,
     RequestFiles,
     SyncPage,
+    SyncResource,
     laravel_form,
     page_params,
     path_segment,
@@ -20,9 +20,6 @@ from client_core import (
 )
 
 from .models import Appointment, AppointmentChanges, AppointmentMessage, NewAppointment
-
-if TYPE_CHECKING:
-    from client_core import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["Appointments", "AsyncAppointments"]
 
@@ -78,11 +75,8 @@ def _cancel(appointment_id: str, cancellation_reason: str | None) -> Call[Appoin
     return Call("POST", path, Appointment, idempotent=False, json=body, empty_ok=True)
 
 
-class Appointments:
+class Appointments(SyncResource):
     """SQOD appointments: `client.appointments`."""
-
-    def __init__(self, client: SyncAPIClient) -> None:
-        self._client = client
 
     def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
         """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".
@@ -122,11 +116,8 @@ class Appointments:
         return self._client.send(_cancel(appointment_id, cancellation_reason))
 
 
-class AsyncAppointments:
+class AsyncAppointments(AsyncResource):
     """SQOD appointments: `client.appointments` on `AsyncSqodClient`."""
-
-    def __init__(self, client: AsyncAPIClient) -> None:
-        self._client = client
 
     async def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
         """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".

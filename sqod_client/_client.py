@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 import httpx
 from typing_extensions import Unpack
 
 from client_core import (
     AsyncAPIClient,
     BaseClient,
-    BearerAuth,
-    ClientCredentialsAuth,
     ClientOptions,
+    HttpT,
     SyncAPIClient,
-    check_base_url,
     client_settings,
     resolve_base_url,
-    token_or_credentials,
+    token_auth,
 )
 
 from ._appointments import Appointments, AsyncAppointments
@@ -27,10 +23,8 @@ __all__ = ["DEFAULT_TOKEN_URL", "AsyncSqodClient", "SqodClient"]
 DEFAULT_TOKEN_URL = "https://auth.app.sqod.co.uk/oauth2/token"
 """SQOD's AWS Cognito token endpoint for client credentials."""
 
-_HttpT = TypeVar("_HttpT", bound=httpx.Client | httpx.AsyncClient)
 
-
-class _SqodClientBase(BaseClient[_HttpT]):
+class _SqodClientBase(BaseClient[HttpT]):
     """The constructor both twins share: no I/O happens here."""
 
     def __init__(
@@ -42,21 +36,18 @@ class _SqodClientBase(BaseClient[_HttpT]):
         client_secret: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
         method_override: bool = False,
-        **options: Unpack[ClientOptions[_HttpT]],
+        **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         url = resolve_base_url(base_url, env="SQOD_BASE_URL")
-        credentials = token_or_credentials(token, client_id, client_secret, env_prefix="SQOD")
-        auth: httpx.Auth
-        if isinstance(credentials, str):
-            auth = BearerAuth(credentials)
-        else:
-            # Cognito takes the client id and secret as HTTP Basic (SQOD's auth page).
-            auth = ClientCredentialsAuth(
-                check_base_url(token_url, name="token_url"),
-                credentials.client_id,
-                credentials.client_secret,
-                credentials_in="basic",
-            )
+        # Cognito takes the client id and secret as HTTP Basic (SQOD's auth page).
+        auth = token_auth(
+            token,
+            client_id,
+            client_secret,
+            env_prefix="SQOD",
+            token_url=token_url,
+            credentials_in="basic",
+        )
         settings = client_settings(
             package="sqod_client",
             base_url=url,

@@ -378,8 +378,9 @@ def test_with_options_shares_the_connection_pool() -> None:
 
 @pytest.mark.parametrize("option", ["timeuot", "max_retry", "headers"])
 def test_a_misspelt_option_is_a_type_error(option: str) -> None:
+    options: dict[str, Any] = {option: 1}
     with pytest.raises(TypeError, match=f"unexpected keyword argument '{option}'"):
-        SqodClient(base_url=BASE_URL, token="t", **{option: 1})
+        SqodClient(base_url=BASE_URL, token="t", **options)
 
 
 def test_retry_policy_replaces_max_retries() -> None:
