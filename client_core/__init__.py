@@ -44,6 +44,7 @@ from ._errors import (
 )
 from ._models import (
     NOT_GIVEN,
+    REQUEST_CONFIG,
     ModelOrDict,
     NonBlank,
     NotGiven,
@@ -71,6 +72,7 @@ from ._transport import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
+    "REQUEST_CONFIG",
     "APIConnectionError",
     "APIError",
     "APIStatusError",

@@ -64,7 +64,8 @@ def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
     """Percent-encode an id for a URL path; refuse what could change the path.
 
     Raises `ValueError` naming the parameter (never echoing the value) for an empty id, a
-    `.`/`..` segment, or, with `uuid=True`, anything but a UUID.
+    `.`/`..` segment, a `/` or `\\` (a proxy that decodes `%2F` would see another path), or,
+    with `uuid=True`, anything but a UUID.
     """
     if uuid:
         return check_uuid(value, name)
@@ -72,6 +73,8 @@ def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
         raise ValueError(f"{name} must be a string, got {type(value).__name__}")
     if value.strip() in ("", ".", ".."):
         raise ValueError(f"{name} must be a non-empty id")
+    if "/" in value or "\\" in value:
+        raise ValueError(f"{name} must not contain '/' or '\\'")
     return quote(value, safe="")
 
 

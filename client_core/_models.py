@@ -37,6 +37,7 @@ from ._errors import ResponseValidationError, request_id_of
 
 __all__ = [
     "NOT_GIVEN",
+    "REQUEST_CONFIG",
     "ModelOrDict",
     "NonBlank",
     "NotGiven",
@@ -118,6 +119,11 @@ def _number_to_text(value: object) -> object:
 
 NumericText = Annotated[str, BeforeValidator(_number_to_text)]
 """Response text a vendor sometimes sends as a JSON number (an id, a reference): kept as text."""
+
+
+REQUEST_CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True, strict=True)
+"""For request TypedDicts: unknown keys refused (a typo must not be dropped), no value echoed in
+errors, and no silent coercion (`"yes"` is not a bool, `True` is not an id)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, with_config
+from pydantic import with_config
 from typing_extensions import Unpack
 
-from client_core import AsyncResource, Call, NonBlank, SyncResource, path_segment, request_body
+from client_core import (
+    REQUEST_CONFIG,
+    AsyncResource,
+    Call,
+    NonBlank,
+    SyncResource,
+    path_segment,
+    request_body,
+)
 
 from .models import Message, MessageOptions, MessageType, PatientId, SentMessage
 
 __all__ = ["AsyncMessages", "Messages"]
 
 
-@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+@with_config(REQUEST_CONFIG)
 class _SendBody(MessageOptions, total=True):
     patient_id: PatientId
     message_type: MessageType

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, with_config
+from pydantic import AwareDatetime, Field, StringConstraints, with_config
 from typing_extensions import TypedDict
 
-from client_core import NumericText, Resource, Timestamp
+from client_core import REQUEST_CONFIG, NumericText, Resource, Timestamp
 
 __all__ = [
     "Admin",
@@ -34,11 +34,11 @@ FallbackMessageType = Literal["sms", "email"]
 AssigneeType = Literal["Admin", "AdminTeam"]
 """Who `assignee_id` names: one admin or an admin team (Hero's casing)."""
 
-PatientId = Annotated[str, StringConstraints(pattern=r"^\d+$")]
-"""Hero's patient id: digits only, as a string."""
+PatientId = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
+r"""Hero's patient id: ASCII digits only (its `^\d+$`), as a string."""
 
 
-@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+@with_config(REQUEST_CONFIG)
 class MessageOptions(TypedDict, total=False):
     """Optional fields of `messages.send`; a key left out is not sent, and none may be None."""
 

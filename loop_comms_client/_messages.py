@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, NotRequired
 
-from pydantic import ConfigDict, Field, with_config
+from pydantic import Field, with_config
 from typing_extensions import TypedDict, Unpack
 
 from client_core import (
+    REQUEST_CONFIG,
     AsyncPage,
     AsyncResource,
     Call,
@@ -25,10 +26,8 @@ from .models import Message, MessageFields, ScheduledMessage, ScheduleFields
 
 __all__ = ["AsyncMessages", "Messages"]
 
-_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
-
-@with_config(_STRICT)
+@with_config(REQUEST_CONFIG)
 class _ScheduledQuery(TypedDict):
     brand_id: Annotated[str, Field(min_length=1)]
     status: NotRequired[Annotated[str, Field(min_length=1)]]

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal, NotRequired
 
-from pydantic import AwareDatetime, ConfigDict, Field, with_config
+from pydantic import AwareDatetime, Field, with_config
 from typing_extensions import TypedDict
 
-from client_core import Resource, Timestamp
+from client_core import REQUEST_CONFIG, Resource, Timestamp
 
 __all__ = ["Channel", "Message", "MessageFields", "ScheduleFields", "ScheduledMessage"]
 
@@ -23,7 +23,7 @@ Channel = Literal["email", "sms", "push", "in_app"]
 _Text = Annotated[str, Field(min_length=1)]  # Loop's schema: `minLength: 1`
 
 
-@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+@with_config(REQUEST_CONFIG)
 class MessageFields(TypedDict):
     """Fields of `messages.send`: all required but `variables` and `hipaa`."""
 
@@ -41,7 +41,7 @@ class MessageFields(TypedDict):
     """Treat the message as protected health information; Loop's default is false."""
 
 
-@with_config(ConfigDict(extra="forbid", hide_input_in_errors=True))
+@with_config(REQUEST_CONFIG)
 class ScheduleFields(MessageFields):
     """Fields of `messages.schedule`: those of `MessageFields` plus `scheduled_at`."""
 

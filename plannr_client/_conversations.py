@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pydantic import ConfigDict, with_config
+from pydantic import with_config
 from typing_extensions import TypedDict
 
 from client_core import (
+    REQUEST_CONFIG,
     AsyncPage,
     AsyncResource,
     Call,
@@ -36,21 +37,19 @@ __all__ = ["AsyncConversations", "Conversations"]
 _BASE = "/api/v1/conversation"
 _MAX_PER_PAGE = 500  # "the limit being 500" (Plannr's query parameter guide)
 
-_STRICT = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
-
-@with_config(_STRICT)
+@with_config(REQUEST_CONFIG)
 class _MessageBody(TypedDict):
     contents: NonBlank
     files: list[UUIDText]
 
 
-@with_config(_STRICT)
+@with_config(REQUEST_CONFIG)
 class _InlineForm(TypedDict):
     contents: NonBlank
 
 
-@with_config(_STRICT)
+@with_config(REQUEST_CONFIG)
 class _ConversationQuery(TypedDict, total=False):
     include: list[ConversationInclude]
     sort: ConversationSort
@@ -59,7 +58,7 @@ class _ConversationQuery(TypedDict, total=False):
     filter_circle_uuids: list[UUIDText]
 
 
-@with_config(_STRICT)
+@with_config(REQUEST_CONFIG)
 class _MessageQuery(TypedDict, total=False):
     sort: MessageSort
 

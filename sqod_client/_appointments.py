@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict, with_config
+from pydantic import with_config
 from typing_extensions import TypedDict, Unpack
 
 from client_core import (
+    REQUEST_CONFIG,
     AsyncPage,
     AsyncResource,
     Call,
@@ -26,12 +27,12 @@ __all__ = ["Appointments", "AsyncAppointments"]
 _BASE = "/api/v1/appointments"
 
 
-@with_config(ConfigDict(extra="forbid"))
+@with_config(REQUEST_CONFIG)
 class _MessageBody(TypedDict):
     message: NonBlank
 
 
-@with_config(ConfigDict(extra="forbid"))
+@with_config(REQUEST_CONFIG)
 class _CancelBody(TypedDict, total=False):
     cancellation_reason: str
 

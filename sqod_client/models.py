@@ -12,13 +12,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AwareDatetime,
-    ConfigDict,
     Field,
     with_config,
 )
 from typing_extensions import TypedDict
 
-from client_core import ModelOrDict, NumericText, Resource, Timestamp
+from client_core import REQUEST_CONFIG, ModelOrDict, NumericText, Resource, Timestamp
 
 __all__ = [
     "AccessPermission",
@@ -40,9 +39,6 @@ Role = Literal["super-admin", "Tenant-admin", "department-admin", "Tenant-schedu
 """A user's role; the casing is SQOD's own (`Tenant-admin` beside `super-admin`)."""
 AccessPermission = Literal["appointment", "waiting_area", "both"]
 Bandwidth = Literal["low", "medium", "high"]
-
-# Request dicts refuse unknown keys (a typo must not be silently dropped) and never echo values.
-_REQUEST = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
 
 class User(Resource):
@@ -142,7 +138,7 @@ class Appointment(Resource):
     custom_agent_post_call_redirect_url: str | None = None
 
 
-@with_config(_REQUEST)
+@with_config(REQUEST_CONFIG)
 class ClaimantFields(TypedDict, total=False):
     """A claimant to send: any subset of these keys (SQOD does not say which are required)."""
 
@@ -157,7 +153,7 @@ ClaimantInput = Annotated[ClaimantFields | Claimant, ModelOrDict(Claimant, Claim
 """A claimant as a plain dict of `ClaimantFields` or as a `Claimant` model."""
 
 
-@with_config(_REQUEST)
+@with_config(REQUEST_CONFIG)
 class _FeatureFields(TypedDict, total=False):
     appointment_at: AwareDatetime
     duration_in_minutes: int
@@ -179,7 +175,7 @@ class _FeatureFields(TypedDict, total=False):
     custom_agent_post_call_redirect_url: str | None
 
 
-@with_config(_REQUEST)
+@with_config(REQUEST_CONFIG)
 class NewAppointment(_FeatureFields, total=False):
     """Fields of `appointments.create`; SQOD marks none required. Datetimes need a timezone."""
 
@@ -188,7 +184,7 @@ class NewAppointment(_FeatureFields, total=False):
     reference: str
 
 
-@with_config(_REQUEST)
+@with_config(REQUEST_CONFIG)
 class AppointmentChanges(_FeatureFields, total=False):
     """Fields `appointments.update` may change; a key left out keeps its value.
 

@@ -19,6 +19,7 @@ PINNED = {
     "client_core": [
         "DEFAULT_TIMEOUT",
         "NOT_GIVEN",
+        "REQUEST_CONFIG",
         "APIConnectionError",
         "APIError",
         "APIStatusError",

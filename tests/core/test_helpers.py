@@ -7,10 +7,11 @@ import uuid
 from typing import Any
 
 import pytest
-from pydantic import ConfigDict, with_config
+from pydantic import AwareDatetime, ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from client_core import (
+    REQUEST_CONFIG,
     NumericText,
     Resource,
     UUIDText,
@@ -75,8 +76,15 @@ def test_path_segment_refuses_ids_that_could_change_the_path(value: str) -> None
 
 
 def test_path_segment_percent_encodes_everything_else() -> None:
-    assert path_segment("a/b?c#d", "message_id") == "a%2Fb%3Fc%23d"
+    assert path_segment("a b?c#d%", "message_id") == "a%20b%3Fc%23d%25"
     assert path_segment("12345", "message_id") == "12345"
+
+
+@pytest.mark.parametrize("value", ["../x", "a/b", "..\\admin", "x/.."])
+def test_path_segment_refuses_separators_a_proxy_might_decode(value: str) -> None:
+    with pytest.raises(ValueError, match="message_id must not contain") as caught:
+        path_segment(value, "message_id")
+    assert value not in str(caught.value)
 
 
 def test_path_segment_checks_uuids_without_echoing_the_value() -> None:
@@ -171,3 +179,19 @@ def test_resolve_base_url_without_default_names_argument_and_env(
     monkeypatch.setenv("DEMO_BASE_URL", "http://example.com")
     with pytest.raises(ValueError, match=r"base_url \(or DEMO_BASE_URL\) must be an https://"):
         resolve_base_url(None, env="DEMO_BASE_URL")
+
+
+@with_config(REQUEST_CONFIG)
+class _Typed(TypedDict, total=False):
+    flag: bool
+    count: int
+    when: AwareDatetime
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("flag", "yes"), ("flag", 1), ("count", True), ("count", "12"), ("when", "2030-01-01T09:00Z")],
+)
+def test_request_fields_are_not_silently_coerced(field: str, value: object) -> None:
+    with pytest.raises(ValueError, match=f"demo call: {field}"):
+        request_body(_Typed, {field: value}, what="demo call")
