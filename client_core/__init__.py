@@ -45,6 +45,7 @@ from ._errors import (
 from ._models import (
     NOT_GIVEN,
     REQUEST_CONFIG,
+    JsonObject,
     ModelOrDict,
     NonBlank,
     NotGiven,
@@ -95,6 +96,7 @@ __all__ = [
     "HeaderAuth",
     "HttpT",
     "InternalServerError",
+    "JsonObject",
     "ModelOrDict",
     "NonBlank",
     "NotFoundError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import types
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     GetCoreSchemaHandler,
+    JsonValue,
     TypeAdapter,
     ValidationError,
 )
@@ -38,6 +40,7 @@ from ._errors import ResponseValidationError, request_id_of
 __all__ = [
     "NOT_GIVEN",
     "REQUEST_CONFIG",
+    "JsonObject",
     "ModelOrDict",
     "NonBlank",
     "NotGiven",
@@ -111,6 +114,23 @@ def _uuid(value: str) -> str:
 
 UUIDText = Annotated[str, AfterValidator(_uuid)]
 """A request field holding a UUID, sent as the string given."""
+
+
+def _finite(value: object) -> object:
+    # JSON has no NaN or Infinity; json.dumps would write them anyway, and pydantic would send null.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("NaN and infinity cannot be sent as JSON")
+    if isinstance(value, Mapping):
+        for item in value.values():
+            _finite(item)
+    elif isinstance(value, list):
+        for item in value:
+            _finite(item)
+    return value
+
+
+JsonObject = Annotated[Mapping[str, JsonValue], AfterValidator(_finite)]
+"""A free-form request object (e.g. template variables): JSON values only, numbers finite."""
 
 
 def _number_to_text(value: object) -> object:

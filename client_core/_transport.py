@@ -165,7 +165,9 @@ class BaseClient(Generic[HttpT]):
         content = None
         headers = self._headers
         if call.json is not None:
-            content = json.dumps(call.json, ensure_ascii=False, separators=(",", ":")).encode()
+            content = json.dumps(
+                call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+            ).encode()
             headers = self._json_headers
         request = self._http.build_request(
             method,

@@ -7,13 +7,12 @@ values; `status` and `channel` are free text in answers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import AwareDatetime, Field, with_config
 from typing_extensions import TypedDict
 
-from client_core import REQUEST_CONFIG, Resource, Timestamp
+from client_core import REQUEST_CONFIG, JsonObject, Resource, Timestamp
 
 __all__ = ["Channel", "Message", "MessageFields", "ScheduleFields", "ScheduledMessage"]
 
@@ -35,7 +34,7 @@ class MessageFields(TypedDict):
     person_id: _Text
     dedup_key: _Text
     """Your key for this message: Loop refuses a second send with the same key (409)."""
-    variables: NotRequired[Mapping[str, Any]]
+    variables: NotRequired[JsonObject]
     """Template variables, sent as JSON; Loop's default is `{}`."""
     hipaa: NotRequired[bool]
     """Treat the message as protected health information; Loop's default is false."""

@@ -42,6 +42,7 @@ PINNED = {
         "HeaderAuth",
         "HttpT",
         "InternalServerError",
+        "JsonObject",
         "ModelOrDict",
         "NonBlank",
         "NotFoundError",
