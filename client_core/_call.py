@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import IO, Any, Generic, TypeAlias, TypeVar
@@ -92,7 +93,7 @@ def repeated_files(
     for index, file in enumerate(files):
         if not _is_file(file):
             raise ValueError(
-                f"{name}[{index}] must be bytes, a binary file object or a "
+                f"{name}[{index}] must be bytes, a file opened in binary mode ('rb') or a "
                 f"(filename, content[, content_type]) tuple, got {type(file).__name__}"
             )
     return [(field, file) for file in files]
@@ -101,6 +102,8 @@ def repeated_files(
 def _is_file(value: object) -> bool:
     if isinstance(value, tuple):
         return len(value) in (2, 3) and _is_file(value[1])
+    if isinstance(value, io.TextIOBase):
+        return False  # httpx needs bytes: a file opened without "b" cannot be uploaded
     return isinstance(value, bytes) or callable(getattr(value, "read", None))
 
 

@@ -234,6 +234,8 @@ def request_body(schema: type[Any], given: Mapping[str, Any], *, what: str) -> d
     mark nullable. Errors name the field and the rule, never the value (it may be patient data).
     """
     adapter, not_nullable = _schema(schema)
+    # Strict lists refuse tuples, yet signatures promise any sequence (`files=()`).
+    given = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
     refused = sorted(k for k in not_nullable if k in given and given[k] is None)
     if refused:
         raise ValueError(

@@ -69,7 +69,7 @@ def _messages_path(conversation_uuid: str, suffix: str = "") -> str:
 
 
 def _send_message(conversation_uuid: str, contents: str, files: Sequence[str]) -> Call[Message]:
-    if not isinstance(files, str) and any(f is None for f in files):
+    if isinstance(files, list | tuple) and any(f is None for f in files):
         # Plannr's own example request sends `"files": [null, null]`, which the API refuses.
         raise ValueError(
             "files must be UUIDs of uploaded files, not None; pass files=() to attach none, "
@@ -95,7 +95,9 @@ def _send_with_attachments(
 
 def _query(given: Mapping[str, object], schema: type[object], what: str) -> dict[str, str]:
     # Plannr's conventions: `filter[name]=a,b`, `include=a,b` (its query parameter guide).
-    query = request_body(schema, {k: v for k, v in given.items() if v is not None}, what=what)
+    # An empty list would send a bare `include=`; leaving it out means the same.
+    given = {k: v for k, v in given.items() if v is not None and v != [] and v != ()}
+    query = request_body(schema, given, what=what)
     params: dict[str, str] = {}
     for key, value in query.items():
         name = f"filter[{key.removeprefix('filter_')}]" if key.startswith("filter_") else key
