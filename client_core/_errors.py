@@ -186,7 +186,7 @@ _HINTS: dict[type[APIStatusError], str] = {
 
 
 def status_error(
-    response: httpx.Response, *, earlier_answer_lost: bool = False, context: str = ""
+    response: httpx.Response, *, earlier_outcome_unclear: bool = False, context: str = ""
 ) -> APIStatusError:
     """Build the typed error for a non-2xx response (its body must already be read).
 
@@ -207,8 +207,8 @@ def status_error(
     error_fields = field_errors(body)
     if error_fields:
         parts.append("fields: " + ", ".join(error_fields))
-    conflict_after_loss = cls is ConflictError and earlier_answer_lost
-    if conflict_after_loss:
+    earlier_accepted = cls is ConflictError and earlier_outcome_unclear
+    if earlier_accepted:
         parts.append(
             "an earlier attempt of this call ended without a clear answer and was probably "
             "accepted; this repeat was refused as a duplicate, so do not send again"
@@ -217,7 +217,7 @@ def status_error(
     message = ": ".join(parts) + (f" (request id {request_id})" if request_id else "")
     error = cls(message, response=response, body=body)
     if isinstance(error, ConflictError):
-        error.earlier_attempt_probably_accepted = conflict_after_loss
+        error.earlier_attempt_probably_accepted = earlier_accepted
     return error
 
 

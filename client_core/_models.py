@@ -97,18 +97,21 @@ NonBlank = Annotated[str, AfterValidator(_not_blank)]
 """A required text field: Laravel's `required` rule refuses empty and whitespace-only strings."""
 
 
+_UUID_RULE = "must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061"
+
+
 def check_uuid(value: object, name: str) -> str:
     """`value` if it is a UUID string, else a ValueError naming `name` (never the value)."""
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a UUID string, got {type(value).__name__}")
     if not _UUID.fullmatch(value):
-        raise ValueError(f"{name} must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
+        raise ValueError(f"{name} {_UUID_RULE}")
     return value
 
 
 def _uuid(value: str) -> str:
     if not _UUID.fullmatch(value):
-        raise ValueError("must be a UUID like 9a0f170e-0aa0-47db-ab14-4ddcdcbad061")
+        raise ValueError(_UUID_RULE)  # pydantic puts the field name in front
     return value
 
 

@@ -79,12 +79,12 @@ class ClientSettings:
 class _Attempts:
     """Bookkeeping across the attempts of one call (kept out of tenacity's per-call state)."""
 
-    __slots__ = ("answer_lost", "pending", "retries")
+    __slots__ = ("outcome_unclear", "pending", "retries")
 
     def __init__(self) -> None:
         self.retries = -1
         self.pending: APIError | None = None
-        self.answer_lost = False
+        self.outcome_unclear = False
 
     def begin(self) -> None:
         # A first attempt that failed outside tenacity is replayed as tenacity's attempt 1, so
@@ -96,14 +96,14 @@ class _Attempts:
 
     def failed(self, error: APIError) -> APIError:
         if isinstance(error, APIConnectionError) and error.sent:
-            self.answer_lost = True
+            self.outcome_unclear = True
         return error
 
     def answered(self, response: httpx.Response) -> None:
         # These may come after the vendor acted (a gateway timing out a slow backend); a 503
         # or 429 is a refusal to start, so it leaves nothing ambiguous behind.
         if response.status_code in _AMBIGUOUS_STATUSES:
-            self.answer_lost = True
+            self.outcome_unclear = True
 
 
 class BaseClient(Generic[HttpT]):
@@ -244,7 +244,7 @@ class BaseClient(Generic[HttpT]):
                 attempts.retries,
             )
         if not response.is_success:
-            error = status_error(response, earlier_answer_lost=attempts.answer_lost)
+            error = status_error(response, earlier_outcome_unclear=attempts.outcome_unclear)
             attempts.answered(response)
             raise error
 
