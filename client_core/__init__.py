@@ -15,6 +15,7 @@ from ._call import (
 )
 from ._config import (
     DEFAULT_TIMEOUT,
+    CallOptions,
     ClientCredentials,
     ClientOptions,
     __version__,
@@ -86,6 +87,7 @@ __all__ = [
     "BaseClient",
     "BearerAuth",
     "Call",
+    "CallOptions",
     "ClientCredentials",
     "ClientCredentialsAuth",
     "ClientOptions",

@@ -18,6 +18,7 @@ from ._transport import ClientSettings, HttpT
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "CallOptions",
     "ClientCredentials",
     "ClientOptions",
     "check_base_url",
@@ -34,10 +35,10 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 _LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
-class ClientOptions(TypedDict, Generic[HttpT], total=False):
-    """Keyword options every client takes besides its credentials and base URL.
+class CallOptions(TypedDict, total=False):
+    """Options that shape how a client calls: timeouts, retries, headers, strictness.
 
-    Example: `HeroClient(api_key=key, practice_group_id="42", timeout=10, max_retries=4)`.
+    Every client takes them (see `ClientOptions`); a fake's `client()` takes only these.
     """
 
     timeout: float | httpx.Timeout
@@ -48,10 +49,18 @@ class ClientOptions(TypedDict, Generic[HttpT], total=False):
     """Full control over retries (replaces `max_retries`); `RetryPolicy.no_wait()` for tests."""
     default_headers: Mapping[str, str]
     """Extra headers sent on every request."""
-    http_client: HttpT
-    """An `httpx.Client` (`httpx.AsyncClient` for async clients) to send through; you close it."""
     strict_responses: bool
     """Raise `ResponseValidationError` on an off-spec 2xx answer instead of logging a warning."""
+
+
+class ClientOptions(CallOptions, Generic[HttpT], total=False):
+    """Keyword options every client takes besides its credentials and base URL.
+
+    Example: `HeroClient(api_key=key, practice_group_id="42", timeout=10, max_retries=4)`.
+    """
+
+    http_client: HttpT
+    """An `httpx.Client` (`httpx.AsyncClient` for async clients) to send through; you close it."""
 
 
 _OPTION_NAMES = frozenset(ClientOptions.__annotations__)

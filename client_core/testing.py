@@ -1,0 +1,35 @@
+"""Building blocks of the vendor fakes (`sqod_client.testing.FakeSqod` and its siblings).
+
+Downstream tests use the vendor fakes; these names are for reading their code and for
+building a fake of another vendor the same way.
+"""
+
+from ._fake import ErrorReply, FakeRequest, FakeServer, Reply, Route
+from ._fake_input import UploadedFile, basic_credentials, json_body, laravel_input, read_form
+from ._fake_laravel import (
+    laravel_error,
+    laravel_page,
+    laravel_validate,
+    page_query,
+    validation_reply,
+)
+from ._fake_oauth import TokenIssuer
+
+__all__ = [
+    "ErrorReply",
+    "FakeRequest",
+    "FakeServer",
+    "Reply",
+    "Route",
+    "TokenIssuer",
+    "UploadedFile",
+    "basic_credentials",
+    "json_body",
+    "laravel_error",
+    "laravel_input",
+    "laravel_page",
+    "laravel_validate",
+    "page_query",
+    "read_form",
+    "validation_reply",
+]
