@@ -3,13 +3,17 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $@
+
+# Every call of all four clients, sync and async, against the bundled fakes on 127.0.0.1.
+demo: $(BIN)/.installed
+	$(BIN)/python examples/quickstart.py
 
 test: lint typecheck unit
 

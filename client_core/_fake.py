@@ -147,8 +147,12 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
 
     @property
     @abstractmethod
-    def credentials(self) -> dict[str, str]:
-        """The client constructor keywords this fake accepts, e.g. `{"token": ...}`."""
+    def credentials(self) -> Mapping[str, object]:
+        """The client constructor keywords this fake accepts, e.g. `{"token": ...}`.
+
+        Vendor fakes type it as a TypedDict, so `Client(base_url=url, **fake.credentials)`
+        type-checks.
+        """
 
     @abstractmethod
     def _authenticate(self, request: FakeRequest) -> ErrorReply | None:

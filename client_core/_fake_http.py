@@ -38,6 +38,8 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle on, each answer waits ~40 ms for an ACK.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: object) -> None:
@@ -101,7 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
 def serve(decide: Callable[[httpx.Request], Reply]) -> Iterator[str]:
     """Serve `decide` on 127.0.0.1 until the block ends; yields `http://127.0.0.1:<port>`."""
     server = _Server(decide)
-    thread = threading.Thread(target=server.serve_forever, name="fake-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-server", daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

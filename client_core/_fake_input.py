@@ -69,13 +69,14 @@ def read_form(request: httpx.Request) -> tuple[list[tuple[str, str]], list[Uploa
 def laravel_input(request: httpx.Request) -> dict[str, Any]:
     """The body as a Laravel app sees it: JSON, or form fields nested by their bracket names.
 
+    Strings are trimmed and a blank one becomes None, as Laravel's default middleware does.
     PHP parses multipart bodies on POST only, so a real PATCH with a multipart body arrives
     empty: the reason Laravel apps document tunnelling it as `POST ?_method=PATCH`.
     """
     content_type = request.headers.get("content-type", "")
     if "json" in content_type:
         body = json_body(request)
-        return body if isinstance(body, dict) else {}
+        return _trimmed(body) if isinstance(body, dict) else {}
     if content_type.startswith("multipart/") and request.method != "POST":
         return {}
     fields, _ = read_form(request)
@@ -83,8 +84,19 @@ def laravel_input(request: httpx.Request) -> dict[str, Any]:
     for name, value in fields:
         if name != "_method":
             _assign(nested, name, value)
-    result: dict[str, Any] = _lists_from_indexes(nested)
+    result: dict[str, Any] = _trimmed(_lists_from_indexes(nested))
     return result
+
+
+def _trimmed(value: Any) -> Any:
+    # Laravel's global middleware: TrimStrings, then ConvertEmptyStringsToNull, on every input.
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, list):
+        return [_trimmed(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _trimmed(item) for key, item in value.items()}
+    return value
 
 
 def basic_credentials(request: httpx.Request) -> tuple[str, str] | None:

@@ -7,16 +7,34 @@ and `LengthAwarePaginator` pages `{data, links, meta}`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BeforeValidator, StrictBool, TypeAdapter, ValidationError
 
 from ._fake import ErrorReply
 
-__all__ = ["laravel_error", "laravel_page", "laravel_validate", "page_query", "validation_reply"]
+__all__ = [
+    "LaravelBool",
+    "laravel_error",
+    "laravel_invalid",
+    "laravel_page",
+    "laravel_validate",
+    "page_query",
+    "validation_reply",
+]
 
 T = TypeVar("T")
+
+
+def _laravel_boolean(value: object) -> object:
+    if (type(value) is int and value in (0, 1)) or value in ("0", "1"):
+        return value in (1, "1")
+    return value
+
+
+LaravelBool = Annotated[StrictBool, BeforeValidator(_laravel_boolean)]
+"""A bool as Laravel's `boolean` rule reads it: true, false, 1, 0, "1" or "0" (not "yes")."""
 
 _RULES = {
     "missing": "The {} field is required.",
@@ -52,6 +70,11 @@ def validation_reply(exc: ValidationError) -> ErrorReply:
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"])
         errors.setdefault(field, []).append(_message(field, error))
+    return laravel_invalid(errors)
+
+
+def laravel_invalid(errors: Mapping[str, list[str]]) -> ErrorReply:
+    """Laravel's 422 for these field messages: the first one, "(and N more errors)", all."""
     messages = [m for field_messages in errors.values() for m in field_messages]
     more = len(messages) - 1
     summary = messages[0] + (f" (and {more} more error{'s' * (more > 1)})" if more else "")
@@ -118,7 +141,7 @@ def laravel_page(
         "links": {
             "first": link(1),
             "last": link(last),
-            "prev": link(page - 1) if 1 < page <= last + 1 else None,
+            "prev": link(page - 1) if page > 1 else None,
             "next": link(page + 1) if page < last else None,
         },
         "meta": {

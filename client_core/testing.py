@@ -7,7 +7,9 @@ building a fake of another vendor the same way.
 from ._fake import ErrorReply, FakeRequest, FakeServer, Reply, Route
 from ._fake_input import UploadedFile, basic_credentials, json_body, laravel_input, read_form
 from ._fake_laravel import (
+    LaravelBool,
     laravel_error,
+    laravel_invalid,
     laravel_page,
     laravel_validate,
     page_query,
@@ -19,6 +21,7 @@ __all__ = [
     "ErrorReply",
     "FakeRequest",
     "FakeServer",
+    "LaravelBool",
     "Reply",
     "Route",
     "TokenIssuer",
@@ -27,6 +30,7 @@ __all__ = [
     "json_body",
     "laravel_error",
     "laravel_input",
+    "laravel_invalid",
     "laravel_page",
     "laravel_validate",
     "page_query",

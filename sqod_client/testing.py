@@ -16,17 +16,18 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import httpx
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, TypeAdapter
-from typing_extensions import Literal, TypedDict
+from typing_extensions import TypedDict
 
 from client_core import CallOptions
 from client_core.testing import (
     ErrorReply,
     FakeRequest,
     FakeServer,
+    LaravelBool,
     Route,
     TokenIssuer,
     laravel_error,
@@ -39,12 +40,32 @@ from client_core.testing import (
 from ._client import DEFAULT_TOKEN_URL, AsyncSqodClient, SqodClient
 from .models import Appointment, AppointmentMessage
 
-__all__ = ["DEFAULT_FAKE_BASE_URL", "TOKEN_PATH", "FakeSqod"]
+__all__ = [
+    "DEFAULT_FAKE_BASE_URL",
+    "TOKEN_PATH",
+    "ClientCredentialsKeywords",
+    "FakeSqod",
+    "TokenKeywords",
+]
 
 DEFAULT_FAKE_BASE_URL = "https://demo.sqod.test"
 """The customer URL a `FakeSqod` answers on unless given another."""
 TOKEN_PATH = "/oauth2/token"
 """Where the fake's token endpoint lives: on SQOD's auth host, and under `serve()`'s URL."""
+
+
+class TokenKeywords(TypedDict):
+    """`SqodClient` keywords for a static token: `SqodClient(base_url=url, **fake.credentials)`."""
+
+    token: str
+
+
+class ClientCredentialsKeywords(TypedDict):
+    """`SqodClient` keywords for the client-credentials flow (`fake.client_credentials`)."""
+
+    client_id: str
+    client_secret: str
+
 
 _SEEDED_APPOINTMENT_ID = "9a0f170e-0aa0-47db-ab14-4ddcdcbad061"  # the id in SQOD's examples
 _APPOINTMENTS = "/api/v1/appointments"
@@ -73,29 +94,29 @@ class _Fields(TypedDict, total=False):
     duration_in_minutes: int
     department_id: _DepartmentId
     claimant: _Claimant
-    features_call_recording_enable: bool
-    features_breakout_room_enable: bool
-    features_webcam_access_agent_enable: bool
-    features_webcam_access_claimant_enable: bool
-    features_webcam_background_blurring_enable: bool
-    features_microphone_access_enable: bool
-    features_screen_sharing_enable: bool
-    features_messages_chat_enable: bool
-    features_participant_list_enable: bool
+    features_call_recording_enable: LaravelBool
+    features_breakout_room_enable: LaravelBool
+    features_webcam_access_agent_enable: LaravelBool
+    features_webcam_access_claimant_enable: LaravelBool
+    features_webcam_background_blurring_enable: LaravelBool
+    features_microphone_access_enable: LaravelBool
+    features_screen_sharing_enable: LaravelBool
+    features_messages_chat_enable: LaravelBool
+    features_participant_list_enable: LaravelBool
     features_bandwidth: Literal["low", "medium", "high"]
-    use_custom_post_call_redirect: bool
+    use_custom_post_call_redirect: LaravelBool
     custom_user_post_call_redirect_url: str | None
     custom_agent_post_call_redirect_url: str | None
 
 
 class _Changes(_Fields, total=False):
-    is_interpreter_needed: bool | None
+    is_interpreter_needed: LaravelBool | None
     interpreter_language: str | None
     status: str | None
 
 
 class _NewAppointment(_Fields, total=False):
-    is_interpreter_needed: bool
+    is_interpreter_needed: LaravelBool
     interpreter_language: str
     reference: str
 
@@ -156,12 +177,12 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
     # -- what tests read ---------------------------------------------------------------------
 
     @property
-    def credentials(self) -> dict[str, str]:
-        """`SqodClient` keywords this fake accepts: `SqodClient(base_url=url, **fake.credentials)`."""
+    def credentials(self) -> TokenKeywords:
+        """The `SqodClient` keywords this fake accepts: `SqodClient(base_url=url, **creds)`."""
         return {"token": self.token}
 
     @property
-    def client_credentials(self) -> dict[str, str]:
+    def client_credentials(self) -> ClientCredentialsKeywords:
         """`client_id` and `client_secret` for the token endpoint (at `TOKEN_PATH`)."""
         return {"client_id": self._tokens.client_id, "client_secret": self._tokens.client_secret}
 

@@ -19,6 +19,8 @@ from loop_comms_client import AsyncLoopCommsClient, LoopCommsClient
 from plannr_client import AsyncPlannrClient, PlannrClient
 from sqod_client import AsyncSqodClient, RetryPolicy, SqodClient
 
+pytest_plugins = ["pytester"]  # tests/test_downstream.py runs a user's project through pytest
+
 BASE_URL = "https://acme.sqod.test"
 TOKEN_URL = "https://auth.app.sqod.co.uk/oauth2/token"
 APPOINTMENT_ID = "9a0f170e-0aa0-47db-ab14-4ddcdcbad061"

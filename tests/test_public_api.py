@@ -229,6 +229,7 @@ PINNED = {
         "ErrorReply",
         "FakeRequest",
         "FakeServer",
+        "LaravelBool",
         "Reply",
         "Route",
         "TokenIssuer",
@@ -237,13 +238,28 @@ PINNED = {
         "json_body",
         "laravel_error",
         "laravel_input",
+        "laravel_invalid",
         "laravel_page",
         "laravel_validate",
         "page_query",
         "read_form",
         "validation_reply",
     ],
-    "sqod_client.testing": ["DEFAULT_FAKE_BASE_URL", "TOKEN_PATH", "FakeSqod"],
+    "sqod_client.testing": [
+        "DEFAULT_FAKE_BASE_URL",
+        "TOKEN_PATH",
+        "ClientCredentialsKeywords",
+        "FakeSqod",
+        "TokenKeywords",
+    ],
+    "plannr_client.testing": ["RATE_LIMIT", "FakePlannr", "TokenKeywords"],
+    "hero_client.testing": ["ApiKeyKeywords", "FakeHero"],
+    "loop_comms_client.testing": [
+        "TOKEN_PATH",
+        "ClientCredentialsKeywords",
+        "FakeLoopComms",
+        "TokenKeywords",
+    ],
 }
 
 ERRORS = [

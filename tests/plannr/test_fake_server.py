@@ -1,0 +1,292 @@
+"""FakePlannr as a server: auth, the rate-limit header, faults, serve(), mock(), records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+
+from plannr_client import (
+    AsyncPlannrClient,
+    AuthenticationError,
+    InternalServerError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    PlannrClient,
+    RetryPolicy,
+    raw_response,
+)
+from plannr_client.testing import RATE_LIMIT, FakePlannr
+from tests.conftest import collect, resolve
+
+pytestmark = pytest.mark.anyio
+
+OTHER_ACCOUNT = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+SEEN_TOKENS: list[str] = []
+
+
+@asynccontextmanager
+async def plannr(fake: FakePlannr, twin: str, **options: Any) -> AsyncIterator[Any]:
+    """The twin under test, talking to `fake` and strict about shapes; closed afterwards."""
+    options.setdefault("strict_responses", True)
+    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
+    try:
+        yield client
+    finally:
+        await resolve(client.close() if twin == "sync" else client.aclose())
+
+
+@asynccontextmanager
+async def plannr_as(
+    fake: FakePlannr, twin: str, *, token: str, account_uuid: str
+) -> AsyncIterator[Any]:
+    """The twin under test with credentials of the test's choosing, sending to `fake`."""
+    options: dict[str, Any] = {
+        "token": token,
+        "account_uuid": account_uuid,
+        "retry_policy": RetryPolicy.no_wait(),
+    }
+    if twin == "sync":
+        with httpx.Client(transport=fake.transport()) as http:
+            yield PlannrClient(http_client=http, **options)
+        return
+    async with httpx.AsyncClient(transport=fake.async_transport()) as async_http:
+        yield AsyncPlannrClient(http_client=async_http, **options)
+
+
+async def send(client: Any, fake: FakePlannr, contents: str = "Hello") -> Any:
+    return await resolve(
+        client.conversations.send_message(fake.conversation_uuid, contents=contents)
+    )
+
+
+# -- auth --------------------------------------------------------------------------------------
+
+
+async def test_a_wrong_token_is_plannrs_401(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    async with plannr_as(fake, twin, token="not-it", account_uuid=fake.account_uuid) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await send(client, fake)
+
+    assert caught.value.body == {"message": "Unauthenticated."}
+    assert fake.messages == []
+
+
+async def test_no_token_is_plannrs_401_even_for_logins(fake_plannr: FakePlannr) -> None:
+    async with httpx.AsyncClient(transport=fake_plannr.async_transport()) as http:
+        response = await http.get(f"{fake_plannr.base_url}/api/v1/logins")
+
+    assert response.status_code == 401
+    assert response.json() == {"message": "Unauthenticated."}
+
+
+async def test_another_account_is_refused_with_a_403(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    async with plannr_as(fake, twin, token=fake.token, account_uuid=OTHER_ACCOUNT) as client:
+        with pytest.raises(PermissionDeniedError) as caught:
+            await send(client, fake)
+        logins = await collect(await resolve(client.logins.list()))
+
+    assert caught.value.body == {"message": "This action is unauthorized."}
+    assert fake.messages == []
+    assert [login.account.uuid for login in logins] == [fake.account_uuid]
+
+
+async def test_a_missing_account_header_is_a_400(fake_plannr: FakePlannr) -> None:
+    fake = fake_plannr
+    headers = {"Authorization": f"Bearer {fake.token}", "Accept": "application/json"}
+    transport = fake.async_transport()
+    async with httpx.AsyncClient(transport=transport, headers=headers) as http:
+        response = await http.get(f"{fake.base_url}/api/v1/conversation")
+
+    assert response.status_code == 400
+    assert response.json() == {"message": "The X-PLANNR-ACCOUNT-UUID header is required."}
+
+
+async def test_credentials_are_kept_out_of_repr(fake_plannr: FakePlannr) -> None:
+    assert fake_plannr.token not in repr(fake_plannr)
+    assert fake_plannr.credentials == {
+        "token": fake_plannr.token,
+        "account_uuid": fake_plannr.account_uuid,
+    }
+
+
+# -- the rate-limit header -----------------------------------------------------------------------
+
+
+async def test_every_response_counts_down_the_rate_limit(
+    fake_plannr: FakePlannr, twin: str
+) -> None:
+    fake = fake_plannr
+    async with plannr(fake, twin) as client:
+        sent = await send(client, fake)
+        page = await resolve(client.conversations.list())
+    async with plannr_as(fake, twin, token="not-it", account_uuid=fake.account_uuid) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await send(client, fake)
+
+    assert raw_response(sent).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 1)
+    assert raw_response(page).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 2)
+    assert caught.value.headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 3)
+
+
+# -- faults through the real client --------------------------------------------------------------
+
+
+async def test_a_429_is_retried_and_the_message_sent_once(
+    fake_plannr: FakePlannr, twin: str
+) -> None:
+    fake = fake_plannr
+    fake.fail_next(429, retry_after=0)
+    async with plannr(fake, twin) as client:
+        sent = await send(client, fake)
+
+    assert raw_response(sent).retries_taken == 1
+    assert fake.messages == [sent]
+    assert len(fake.requests) == 2
+
+
+async def test_a_503_on_a_send_is_not_retried(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    fake.fail_next(503)
+    async with plannr(fake, twin) as client:
+        with pytest.raises(InternalServerError) as caught:
+            await send(client, fake)
+
+    assert caught.value.body == {"message": "Service Unavailable"}
+    assert fake.messages == []
+    assert len(fake.requests) == 1
+
+
+async def test_a_503_on_a_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    fake.fail_next(503, times=2)
+    async with plannr(fake, twin) as client:
+        page = await resolve(client.conversations.list())
+
+    assert [c.uuid for c in page.data] == [fake.conversation_uuid]
+    assert raw_response(page).retries_taken == 2
+
+
+async def test_a_dropped_send_is_an_unknown_outcome_yet_acted_on(
+    fake_plannr: FakePlannr, twin: str
+) -> None:
+    fake = fake_plannr
+    fake.drop_next()
+    async with plannr(fake, twin) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await send(client, fake, "Dropped")
+
+    assert [m.contents for m in fake.messages] == ["Dropped"]
+    assert len(fake.requests) == 1
+
+
+async def test_a_timed_out_send_is_an_unknown_outcome_yet_acted_on(
+    fake_plannr: FakePlannr, twin: str
+) -> None:
+    fake = fake_plannr
+    fake.timeout_next()
+    async with plannr(fake, twin) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await send(client, fake, "Timed out")
+
+    assert [m.contents for m in fake.messages] == ["Timed out"]
+
+
+async def test_a_timed_out_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    fake.timeout_next()
+    async with plannr(fake, twin) as client:
+        found = await collect(await resolve(client.logins.list()))
+
+    assert len(found) == 1
+    assert len(fake.requests) == 2
+
+
+async def test_a_refused_send_is_retried_and_sent_once(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    fake.refuse_next()
+    async with plannr(fake, twin) as client:
+        sent = await send(client, fake)
+
+    assert raw_response(sent).retries_taken == 1
+    assert fake.messages == [sent]
+    assert len(fake.requests) == 1  # the refused connection never reached the fake
+
+
+async def test_a_slow_answer_still_arrives_within_the_timeout(
+    fake_plannr: FakePlannr, twin: str
+) -> None:
+    fake = fake_plannr
+    fake.delay_next(0.01)
+    fake.delay_next(5)
+    async with plannr(fake, twin, timeout=0.5) as client:
+        sent = await send(client, fake, "Slow")
+        with pytest.raises(OutcomeUnknownError):
+            await send(client, fake, "Too slow")
+
+    assert sent.contents == "Slow"
+    assert [m.contents for m in fake.messages] == ["Slow", "Too slow"]
+
+
+# -- transports ----------------------------------------------------------------------------------
+
+
+async def test_serve_answers_a_client_over_real_sockets(fake_plannr: FakePlannr) -> None:
+    fake = fake_plannr
+    with fake.serve() as url:
+        async with AsyncPlannrClient(
+            base_url=url, timeout=0.5, strict_responses=True, **fake.credentials
+        ) as client:
+            sent = await client.conversations.send_message(
+                fake.conversation_uuid, contents="Over the wire", files=[fake.file_uuid]
+            )
+            page = await client.conversations.list_messages(fake.conversation_uuid)
+
+    assert url.startswith("http://127.0.0.1:")
+    assert fake.messages == [sent]
+    assert raw_response(sent).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 1)
+    assert page.data == [sent]
+
+
+async def test_mock_intercepts_a_client_built_with_the_default_url(
+    fake_plannr: FakePlannr,
+) -> None:
+    fake = fake_plannr
+    account = fake.account_uuid
+    with fake.mock() as url, PlannrClient(token=fake.token, account_uuid=account) as client:
+        sent = client.conversations.send_message(fake.conversation_uuid, contents="Mocked")
+
+    assert url == "https://api.plannrcrm.com"
+    assert fake.messages == [sent]
+
+
+async def test_requests_record_what_was_sent(fake_plannr: FakePlannr, twin: str) -> None:
+    fake = fake_plannr
+    async with plannr(fake, twin) as client:
+        await resolve(
+            client.conversations.send_message(
+                fake.conversation_uuid, contents="Recorded", files=[fake.file_uuid]
+            )
+        )
+
+    (request,) = fake.requests
+    assert request.method == "POST"
+    assert request.url.path == f"/api/v1/conversation/{fake.conversation_uuid}/messages"
+    assert request.headers["X-PLANNR-ACCOUNT-UUID"] == fake.account_uuid
+    assert json.loads(request.content) == {"contents": "Recorded", "files": [fake.file_uuid]}
+
+
+async def test_each_test_gets_a_fresh_fake(fake_plannr: FakePlannr, twin: str) -> None:
+    assert (fake_plannr.messages, fake_plannr.requests) == ([], [])
+    assert fake_plannr.token not in SEEN_TOKENS
+    SEEN_TOKENS.append(fake_plannr.token)
+    async with plannr(fake_plannr, twin) as client:
+        await send(client, fake_plannr)
+
+    assert len(fake_plannr.messages) == 1

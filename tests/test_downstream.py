@@ -1,0 +1,68 @@
+"""What a downstream project gets: the pytest fixtures by entry point, and `make demo`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DOWNSTREAM_TEST = """
+from sqod_client import OutcomeUnknownError
+
+
+def remind(sqod, appointment_id):
+    try:
+        sqod.appointments.send_message(appointment_id, message="Running late")
+    except OutcomeUnknownError:
+        return "check before resending"
+    return "sent"
+
+
+def test_sends_a_reminder(fake_sqod):
+    with fake_sqod.client() as sqod:
+        assert remind(sqod, fake_sqod.appointment_id) == "sent"
+    assert [m.message for m in fake_sqod.messages] == ["Running late"]
+
+
+def test_each_test_gets_a_fresh_fake(fake_sqod, fake_plannr, fake_hero, fake_loop_comms):
+    assert fake_sqod.messages == []
+    assert fake_plannr.messages == [] and fake_hero.messages == []
+    assert fake_loop_comms.messages == []
+
+
+def test_a_dropped_send_is_not_repeated(fake_sqod):
+    fake_sqod.drop_next()
+    with fake_sqod.client() as sqod:
+        assert remind(sqod, fake_sqod.appointment_id) == "check before resending"
+    assert len(fake_sqod.messages) == 1
+"""
+
+
+def test_fixtures_reach_a_project_with_no_conftest(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_downstream=DOWNSTREAM_TEST)
+    # A subprocess loads plugins from the installed entry points, as a user's pytest does.
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
+def test_make_demo_drives_every_client_and_exits_zero() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "quickstart.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    for heading in ("SQOD", "Plannr CRM", "Hero", "Loop Health comms"):
+        assert f"\n{heading}  (fake at http://127.0.0.1:" in run.stdout
+    for twin in ("sync ", "async"):
+        assert f"ok    {twin}  appointments.send_message" in run.stdout
+    assert "OutcomeUnknownError, not resent" in run.stdout
+    assert "retried after Retry-After: 0; sent once" in run.stdout
+    assert "FAIL" not in run.stdout
+    assert run.stdout.rstrip().endswith("steps passed.")
