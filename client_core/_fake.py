@@ -13,7 +13,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -212,7 +212,9 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
             ) from None
         router = respx.MockRouter(assert_all_called=False)
         for url in self._intercepts:
-            router.route(url__startswith=url).mock(side_effect=self._answer)
+            # The URL itself or below it: not a host or path that merely starts the same.
+            pattern = rf"^{re.escape(url)}(?:[/?#]|$)"
+            router.route(url__regex=pattern).mock(side_effect=self._answer)
         with router:
             yield self.base_url
 
@@ -354,11 +356,14 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         request.read()
         reply = self.handle(request)
         delay, outcome = _mock_outcome(request, reply)
-        if delay:
-            time.sleep(delay)
         if isinstance(outcome, Exception):
+            time.sleep(delay)
             raise outcome
-        return outcome
+        if not delay:
+            return outcome
+        # respx calls this for async clients too: the body waits as the client reads it.
+        body = _LateBody(outcome.content, delay)
+        return httpx.Response(outcome.status_code, headers=outcome.headers, stream=body)
 
     async def _answer_async(self, request: httpx.Request) -> httpx.Response:
         import anyio
@@ -371,6 +376,24 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
+
+
+class _LateBody(httpx.SyncByteStream, httpx.AsyncByteStream):
+    """A response body that arrives `delay` seconds late, without blocking an event loop."""
+
+    def __init__(self, content: bytes, delay: float) -> None:
+        self._content = content
+        self._delay = delay
+
+    def __iter__(self) -> Iterator[bytes]:
+        time.sleep(self._delay)
+        yield self._content
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        import anyio
+
+        await anyio.sleep(self._delay)
+        yield self._content
 
 
 def _raw_path(request: httpx.Request) -> str:

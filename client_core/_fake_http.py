@@ -34,6 +34,26 @@ class _Server(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.decide = decide
         self.stopping = threading.Event()
+        self.connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def opened(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self.connections.add(connection)
+
+    def closed(self, connection: socket.socket) -> None:
+        with self._connections_lock:
+            self.connections.discard(connection)
+
+    def stop(self) -> None:
+        # Kept-alive connections would go on being served by their threads: cut them too.
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()
+        with self._connections_lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -45,8 +65,20 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         return None  # the fake records requests itself; stderr noise helps nobody
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.opened(self.connection)
+
+    def finish(self) -> None:
+        self.server.closed(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
+
     def _handle(self) -> None:
         request = self._read_request()
+        if self.server.stopping.is_set():
+            self.close_connection = True
+            return
         reply = self.server.decide(request)
         if reply.lost == "refuse":
             self._reset()
@@ -110,7 +142,5 @@ def serve(decide: Callable[[httpx.Request], Reply]) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
-        server.stopping.set()
-        server.shutdown()
-        server.server_close()
+        server.stop()
         thread.join()

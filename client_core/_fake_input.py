@@ -122,8 +122,10 @@ def _assign(target: dict[str, Any], name: str, value: str) -> None:
         child: Any = [] if following == "" else {}
         if key == "":
             node.append(child)
+        elif isinstance(node.get(key), list | dict):
+            child = node[key]
         else:
-            child = node.setdefault(key, child)
+            node[key] = child  # PHP lets `a[b]=` replace an earlier plain `a=`
         node = child
 
 

@@ -6,6 +6,7 @@ and `LengthAwarePaginator` pages `{data, links, meta}`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, TypeVar
 
@@ -25,6 +26,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_INTEGER = re.compile(r"[+-]?[0-9]+")  # PHP's integer rule: ASCII digits only
 
 
 def _laravel_boolean(value: object) -> object:
@@ -110,7 +112,7 @@ def page_query(
         raw = request.url.params.get(name)
         if raw is None:
             continue
-        if not raw.strip().lstrip("-").isdigit():
+        if not _INTEGER.fullmatch(raw.strip()):
             errors[name] = [f"The {name.replace('_', ' ')} field must be an integer."]
             continue
         values[name] = int(raw)
@@ -119,8 +121,7 @@ def page_query(
     if max_per_page is not None and values["per_page"] > max_per_page:
         errors["per_page"] = [f"The per page field must not be greater than {max_per_page}."]
     if errors:
-        first = next(iter(errors.values()))[0]
-        raise ErrorReply(422, first, errors=errors)
+        raise laravel_invalid(errors)
     return values["page"], values["per_page"]
 
 

@@ -15,9 +15,17 @@ from ._fake_laravel import (
     page_query,
     validation_reply,
 )
-from ._fake_oauth import TokenIssuer
+from ._fake_oauth import (
+    BearerTokenFake,
+    ClientCredentialsKeywords,
+    TokenIssuer,
+    TokenKeywords,
+    utc_timestamp,
+)
 
 __all__ = [
+    "BearerTokenFake",
+    "ClientCredentialsKeywords",
     "ErrorReply",
     "FakeRequest",
     "FakeServer",
@@ -25,6 +33,7 @@ __all__ = [
     "Reply",
     "Route",
     "TokenIssuer",
+    "TokenKeywords",
     "UploadedFile",
     "basic_credentials",
     "json_body",
@@ -35,5 +44,6 @@ __all__ = [
     "laravel_validate",
     "page_query",
     "read_form",
+    "utc_timestamp",
     "validation_reply",
 ]

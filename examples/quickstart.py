@@ -145,7 +145,7 @@ def loop_steps(
     loop: LoopCommsClient | AsyncLoopCommsClient, fake: FakeLoopComms, twin: str
 ) -> list[Step]:
     """Loop: schedule a reminder, send one now, and read both back."""
-    who = {"brand_id": fake.brand_id, "person_id": "person-42", "recipient": "+447700900123"}
+    brand, person, phone = fake.brand_id, "person-42", "+447700900123"
 
     def scheduled_id() -> str:
         return list(fake.scheduled)[-1]
@@ -162,14 +162,21 @@ def loop_steps(
                 dedup_key=f"reminder-{twin}",
                 scheduled_at=TOMORROW,
                 variables={"clinic": "Riverside"},
-                **who,
+                brand_id=brand,
+                person_id=person,
+                recipient=phone,
             ),
             lambda m: f"{m.status!r} for {m.scheduled_at:%Y-%m-%d %H:%M}",
         ),
         (
             "messages.send",
             lambda: loop.messages.send(
-                channel="sms", template_key="welcome", dedup_key=f"welcome-{twin}", **who
+                channel="sms",
+                template_key="welcome",
+                dedup_key=f"welcome-{twin}",
+                brand_id=brand,
+                person_id=person,
+                recipient=phone,
             ),
             lambda m: f"{m.status!r} via {m.provider}",
         ),

@@ -27,7 +27,14 @@ from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
 from client_core import CallOptions
-from client_core.testing import ErrorReply, FakeRequest, FakeServer, Route, json_body
+from client_core.testing import (
+    ErrorReply,
+    FakeRequest,
+    FakeServer,
+    Route,
+    json_body,
+    utc_timestamp,
+)
 
 from ._client import DEFAULT_BASE_URL, AsyncHeroClient, HeroClient
 from .models import Message, SentMessage
@@ -242,7 +249,7 @@ class FakeHero(FakeServer[HeroClient, AsyncHeroClient]):
             raise ErrorReply(404, "Patient not found")
         recipient = _recipient(body, patient)
         message_id = str(next(self._message_ids))
-        now = _now()
+        now = utc_timestamp()
         sent = _sent_message(message_id, body, _given_send_at(request.http), now)
         self._messages.append((patient["id"], sent))
         self._recipients[message_id] = recipient
@@ -271,7 +278,7 @@ class FakeHero(FakeServer[HeroClient, AsyncHeroClient]):
         for message_id, (due, auto_write) in list(self._due.items()):
             if due <= now:
                 del self._due[message_id]
-                _mark_sent(self._details[message_id], _iso(due), auto_write=auto_write)
+                _mark_sent(self._details[message_id], utc_timestamp(due), auto_write=auto_write)
 
 
 def _validate(request: httpx.Request) -> _SendBody:
@@ -355,7 +362,7 @@ def _detail(message_id: str, patient: dict[str, Any], body: _SendBody, now: str)
         "campaign": None,
         "created_at": now,
         "sent_at": None,
-        "scheduled_at": None if send_at is None else _iso(send_at),
+        "scheduled_at": None if send_at is None else utc_timestamp(send_at),
         "status": "scheduled",
         "sent_by_admin": None,
     }
@@ -375,13 +382,3 @@ def _mark_sent(record: dict[str, Any], when: str, *, auto_write: bool) -> None:
     writing = record["write_to_record"]
     if writing is not None and auto_write:
         writing.update(status="written", write_to_record_at=when)
-
-
-def _iso(moment: datetime) -> str:
-    # Hero shows no timestamp; UTC with milliseconds (2024-05-01T10:15:30.000Z) as its fixtures.
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def _now() -> str:
-    return _iso(datetime.now(UTC))

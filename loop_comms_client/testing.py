@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import re
-import secrets
 import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -28,7 +27,15 @@ from pydantic_core import ErrorDetails, from_json
 from typing_extensions import TypedDict
 
 from client_core import CallOptions
-from client_core.testing import ErrorReply, FakeRequest, FakeServer, Route, TokenIssuer
+from client_core.testing import (
+    BearerTokenFake,
+    ClientCredentialsKeywords,
+    ErrorReply,
+    FakeRequest,
+    Route,
+    TokenKeywords,
+    utc_timestamp,
+)
 
 from ._client import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, AsyncLoopCommsClient, LoopCommsClient
 from .models import Message, ScheduledMessage
@@ -37,19 +44,6 @@ __all__ = ["TOKEN_PATH", "ClientCredentialsKeywords", "FakeLoopComms", "TokenKey
 
 TOKEN_PATH = "/v1/oauth/token"
 """Where the fake's token endpoint lives: on Loop's identity host, and under `serve()`'s URL."""
-
-
-class TokenKeywords(TypedDict):
-    """`LoopCommsClient` keywords for a static token: `LoopCommsClient(**fake.credentials)`."""
-
-    token: str
-
-
-class ClientCredentialsKeywords(TypedDict):
-    """`LoopCommsClient` keywords for the M2M flow (`fake.client_credentials`)."""
-
-    client_id: str
-    client_secret: str
 
 
 _SEEDED_BRAND_ID = "brand_demo"
@@ -109,7 +103,7 @@ _PROBLEMS = {
 }
 
 
-class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
+class FakeLoopComms(BearerTokenFake[LoopCommsClient, AsyncLoopCommsClient]):
     """A stateful in-memory Loop comms service: `fake.client()`, `fake.mock()` or `fake.serve()`.
 
     Accepts `fake.token`, and tokens its endpoint issues for `fake.client_credentials` (form
@@ -117,13 +111,6 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
     """
 
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL) -> None:
-        self.token = "fake-loop-" + secrets.token_urlsafe(16)
-        """The static bearer token this fake accepts (`LoopCommsClient(token=...)`)."""
-        self._tokens = TokenIssuer(
-            client_id="fake-loop-client",
-            client_secret=secrets.token_urlsafe(16),
-            credentials_in="body",
-        )
         self.brand_id = _SEEDED_BRAND_ID
         """The brand every fresh fake starts with; messages to other brands get a 422."""
         self._brands = {self.brand_id}
@@ -133,7 +120,6 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
         self._scheduled: dict[str, dict[str, Any]] = {}
         self._accepted: list[tuple[str, dict[str, Any]]] = []
         routes = [
-            Route("POST", TOKEN_PATH, self._issue_token, token_endpoint=True),
             Route("POST", _MESSAGES + "/send", self._send),
             Route("POST", _MESSAGES + "/schedule", self._schedule),
             # Before `/v1/messages/{id}`, which would take "scheduled" for an id.
@@ -141,19 +127,17 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
             Route("GET", _SCHEDULED + "/{id}", self._get_scheduled),
             Route("GET", _MESSAGES + "/{id}", self._get),
         ]
-        super().__init__(base_url=base_url, routes=routes, also_intercept=[DEFAULT_TOKEN_URL])
+        # Loop's M2M grant takes the client id and secret in the form body.
+        super().__init__(
+            base_url=base_url,
+            routes=routes,
+            name="loop",
+            token_path=TOKEN_PATH,
+            token_url=DEFAULT_TOKEN_URL,
+            credentials_in="body",
+        )
 
     # -- what tests read ---------------------------------------------------------------------
-
-    @property
-    def credentials(self) -> TokenKeywords:
-        """The client keywords this fake accepts: `LoopCommsClient(base_url=url, **creds)`."""
-        return {"token": self.token}
-
-    @property
-    def client_credentials(self) -> ClientCredentialsKeywords:
-        """`client_id` and `client_secret` for the token endpoint (at `TOKEN_PATH`)."""
-        return {"client_id": self._tokens.client_id, "client_secret": self._tokens.client_secret}
 
     @property
     def messages(self) -> list[Message | ScheduledMessage]:
@@ -191,16 +175,10 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
             due = [r for r in self._scheduled.values() if _is_due(r, moment)]
             return sum(self._deliver(record, moment) for record in due)
 
-    def expire_tokens(self) -> None:
-        """Expire every token the token endpoint issued: the next call with one gets a 401."""
-        self._tokens.expire_all()
-
     # -- the vendor's rules ------------------------------------------------------------------
 
     def _authenticate(self, request: FakeRequest) -> ErrorReply | None:
-        scheme, _, token = request.http.headers.get("authorization", "").partition(" ")
-        valid = token == self.token or self._tokens.accepts(token)
-        if scheme.lower() == "bearer" and valid:
+        if self._bearer_valid(request):
             return None
         return ErrorReply(401, "Missing or invalid access token.", code="unauthorized")
 
@@ -220,9 +198,6 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
 
     # -- endpoints ---------------------------------------------------------------------------
 
-    def _issue_token(self, request: FakeRequest) -> httpx.Response:
-        return self._tokens.issue(request.http)
-
     def _send(self, request: FakeRequest) -> httpx.Response:
         body = self._accept(_SEND, request)
         message = _sent_record(str(uuid.uuid4()), body)
@@ -235,12 +210,12 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
         record = {
             "id": str(uuid.uuid4()),
             **{key: body[key] for key in _SCHEDULED_FIELDS},
-            "scheduled_at": _iso(_parse_time(body["scheduled_at"])),
+            "scheduled_at": utc_timestamp(_parse_time(body["scheduled_at"])),
             "status": "scheduled",
             "sent_at": None,
             "cancelled_at": None,
             "failure_reason": None,
-            "created_at": _now(),
+            "created_at": utc_timestamp(),
         }
         self._scheduled[record["id"]] = record
         self._accepted.append((body["person_id"], record))
@@ -283,7 +258,7 @@ class FakeLoopComms(FakeServer[LoopCommsClient, AsyncLoopCommsClient]):
         if record["recipient"] in self._suppressed:
             record.update(status="failed", failure_reason="recipient suppressed")
             return False
-        record.update(status="sent", sent_at=_iso(moment))
+        record.update(status="sent", sent_at=utc_timestamp(moment))
         self._sent[record["id"]] = _sent_record(record["id"], record)
         return True
 
@@ -362,13 +337,3 @@ def _status_code_name(status: int) -> str:
     except ValueError:
         return "error"
     return phrase.lower().replace(" ", "_").replace("-", "_")
-
-
-def _iso(moment: datetime) -> str:
-    # As a JavaScript service serialises a Date (toISOString): UTC, milliseconds, "Z".
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def _now() -> str:
-    return _iso(datetime.now(UTC))

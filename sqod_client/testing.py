@@ -13,7 +13,6 @@ Example:
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Literal
@@ -24,17 +23,19 @@ from typing_extensions import TypedDict
 
 from client_core import CallOptions
 from client_core.testing import (
+    BearerTokenFake,
+    ClientCredentialsKeywords,
     ErrorReply,
     FakeRequest,
-    FakeServer,
     LaravelBool,
     Route,
-    TokenIssuer,
+    TokenKeywords,
     laravel_error,
     laravel_input,
     laravel_page,
     laravel_validate,
     page_query,
+    utc_timestamp,
 )
 
 from ._client import DEFAULT_TOKEN_URL, AsyncSqodClient, SqodClient
@@ -52,19 +53,6 @@ DEFAULT_FAKE_BASE_URL = "https://demo.sqod.test"
 """The customer URL a `FakeSqod` answers on unless given another."""
 TOKEN_PATH = "/oauth2/token"
 """Where the fake's token endpoint lives: on SQOD's auth host, and under `serve()`'s URL."""
-
-
-class TokenKeywords(TypedDict):
-    """`SqodClient` keywords for a static token: `SqodClient(base_url=url, **fake.credentials)`."""
-
-    token: str
-
-
-class ClientCredentialsKeywords(TypedDict):
-    """`SqodClient` keywords for the client-credentials flow (`fake.client_credentials`)."""
-
-    client_id: str
-    client_secret: str
 
 
 _SEEDED_APPOINTMENT_ID = "9a0f170e-0aa0-47db-ab14-4ddcdcbad061"  # the id in SQOD's examples
@@ -131,7 +119,7 @@ _NEW = TypeAdapter(_NewAppointment)
 _CANCEL = TypeAdapter(_CancelBody)
 
 
-class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
+class FakeSqod(BearerTokenFake[SqodClient, AsyncSqodClient]):
     """A stateful in-memory SQOD: `fake.client()`, `fake.mock()` or `fake.serve()`.
 
     Accepts `fake.token`, and tokens its endpoint issues for `fake.client_credentials`
@@ -141,13 +129,6 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
     method_override = True
 
     def __init__(self, *, base_url: str = DEFAULT_FAKE_BASE_URL) -> None:
-        self.token = "fake-sqod-" + secrets.token_urlsafe(16)
-        """The static bearer token this fake accepts (`SqodClient(token=...)`)."""
-        self._tokens = TokenIssuer(
-            client_id="fake-sqod-client",
-            client_secret=secrets.token_urlsafe(16),
-            credentials_in="basic",
-        )
         self.appointment_id = _SEEDED_APPOINTMENT_ID
         """The appointment every fresh fake starts with."""
         self.user: dict[str, Any] = {
@@ -165,26 +146,23 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         self._messages: list[tuple[str, dict[str, Any]]] = []
         self._seed()
         routes = [
-            Route("POST", TOKEN_PATH, self._issue_token, token_endpoint=True),
             Route("GET", _APPOINTMENTS, self._list),
             Route("POST", _APPOINTMENTS, self._create),
             Route("PATCH", _ONE, self._update),
             Route("POST", _ONE + "/cancel", self._cancel),
             Route("POST", _ONE + "/messages", self._send_message),
         ]
-        super().__init__(base_url=base_url, routes=routes, also_intercept=[DEFAULT_TOKEN_URL])
+        # Cognito takes the client id and secret as HTTP Basic (SQOD's auth page).
+        super().__init__(
+            base_url=base_url,
+            routes=routes,
+            name="sqod",
+            token_path=TOKEN_PATH,
+            token_url=DEFAULT_TOKEN_URL,
+            credentials_in="basic",
+        )
 
     # -- what tests read ---------------------------------------------------------------------
-
-    @property
-    def credentials(self) -> TokenKeywords:
-        """The `SqodClient` keywords this fake accepts: `SqodClient(base_url=url, **creds)`."""
-        return {"token": self.token}
-
-    @property
-    def client_credentials(self) -> ClientCredentialsKeywords:
-        """`client_id` and `client_secret` for the token endpoint (at `TOKEN_PATH`)."""
-        return {"client_id": self._tokens.client_id, "client_secret": self._tokens.client_secret}
 
     @property
     def appointments(self) -> dict[str, Appointment]:
@@ -201,18 +179,10 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         found = [m for key, m in self._messages if key == appointment_id]
         return [AppointmentMessage.model_validate(message) for message in found]
 
-    def expire_tokens(self) -> None:
-        """Expire every token the token endpoint issued: the next call with one gets a 401."""
-        self._tokens.expire_all()
-
     # -- the vendor's rules ------------------------------------------------------------------
 
     def _authenticate(self, request: FakeRequest) -> ErrorReply | None:
-        scheme, _, token = request.http.headers.get("authorization", "").partition(" ")
-        valid = token == self.token or self._tokens.accepts(token)
-        if scheme.lower() == "bearer" and valid:
-            return None
-        return ErrorReply(401, "Unauthenticated.")
+        return None if self._bearer_valid(request) else ErrorReply(401, "Unauthenticated.")
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return laravel_error(error)
@@ -226,9 +196,6 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         )
 
     # -- endpoints ---------------------------------------------------------------------------
-
-    def _issue_token(self, request: FakeRequest) -> httpx.Response:
-        return self._tokens.issue(request.http)
 
     def _list(self, request: FakeRequest) -> httpx.Response:
         page, per_page = page_query(request.http, per_page=15)
@@ -254,7 +221,7 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         body = laravel_validate(_CANCEL, laravel_input(request.http))
         if record["cancelled_at"] is None:
             record["status"] = "cancelled"
-            record["cancelled_at"] = _now()
+            record["cancelled_at"] = utc_timestamp()
             record["cancellation_reason"] = body.get("cancellation_reason")
         return httpx.Response(200, json={"data": record})
 
@@ -264,7 +231,7 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         message = {
             "id": str(uuid.uuid4()),
             "message": body["message"],
-            "created_at": _now(),
+            "created_at": utc_timestamp(),
             "sender": self.user,
         }
         self._messages.append((record["id"], message))
@@ -294,7 +261,7 @@ class FakeSqod(FakeServer[SqodClient, AsyncSqodClient]):
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
         record.update(
             reference="123456789",
-            appointment_at=_iso(start),
+            appointment_at=utc_timestamp(start),
             department={"id": 1, "name": "Outpatients"},
             claimant={
                 "name": "Sam Patient",
@@ -317,7 +284,7 @@ def _blank_appointment(appointment_id: str) -> dict[str, Any]:
         "interpreter_language": None,
         "status": "scheduled",
         "url": f"https://video.sqod.test/join/{appointment_id}",
-        "created_at": _now(),
+        "created_at": utc_timestamp(),
         "cancelled_at": None,
         "cancellation_reason": None,
         "department": None,
@@ -337,17 +304,7 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _json_value(value: object) -> object:
     if isinstance(value, datetime):
-        return _iso(value)
+        return utc_timestamp(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _iso(moment: datetime) -> str:
-    # SQOD's shape: UTC with milliseconds, e.g. 2021-01-01T00:00:00.000Z.
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def _now() -> str:
-    return _iso(datetime.now(UTC))

@@ -226,6 +226,8 @@ PINNED = {
         "raw_response",
     ],
     "client_core.testing": [
+        "BearerTokenFake",
+        "ClientCredentialsKeywords",
         "ErrorReply",
         "FakeRequest",
         "FakeServer",
@@ -233,6 +235,7 @@ PINNED = {
         "Reply",
         "Route",
         "TokenIssuer",
+        "TokenKeywords",
         "UploadedFile",
         "basic_credentials",
         "json_body",
@@ -243,6 +246,7 @@ PINNED = {
         "laravel_validate",
         "page_query",
         "read_form",
+        "utc_timestamp",
         "validation_reply",
     ],
     "sqod_client.testing": [
