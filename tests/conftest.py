@@ -8,7 +8,8 @@ vendor (`make_sqod`, `make_plannr`, `make_hero`, `make_loop` build the twin unde
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -42,6 +43,17 @@ def anyio_backend() -> str:
 async def resolve(value: Any) -> Any:
     """The async twin returns a coroutine: await it. The sync twin's value passes through."""
     return await value if inspect.isawaitable(value) else value
+
+
+@asynccontextmanager
+async def fake_twin(fake: Any, twin: str, **options: Any) -> AsyncIterator[Any]:
+    """A fake's sync or async client (strict about answers unless told), closed afterwards."""
+    options.setdefault("strict_responses", True)
+    client = fake.client(**options) if twin == "sync" else fake.async_client(**options)
+    try:
+        yield client
+    finally:
+        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 async def collect(page: Any) -> list[Any]:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
 
 import anyio
 import pytest
@@ -19,19 +16,9 @@ from hero_client import (
     raw_response,
 )
 from hero_client.testing import FakeHero
-from tests.conftest import resolve
+from tests.conftest import fake_twin, resolve
 
 pytestmark = pytest.mark.anyio
-
-
-@asynccontextmanager
-async def opened(fake: FakeHero, twin: str, **options: Any) -> AsyncIterator[Any]:
-    """The fake's sync or async client, closed on the way out."""
-    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 def hour_from_now() -> datetime:
@@ -45,7 +32,7 @@ async def test_send_returns_the_message_and_the_fake_keeps_it(
     fake_hero: FakeHero, twin: str
 ) -> None:
     before = datetime.now(UTC) - timedelta(seconds=1)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id, message_type="sms", message_string="Hello"
@@ -66,7 +53,7 @@ async def test_send_returns_the_message_and_the_fake_keeps_it(
 
 
 async def test_get_returns_the_detail_of_a_sent_message(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id, message_type="email", message_string="Results"
@@ -90,7 +77,7 @@ async def test_get_returns_the_detail_of_a_sent_message(fake_hero: FakeHero, twi
 
 async def test_send_at_in_the_future_is_scheduled_not_sent(fake_hero: FakeHero, twin: str) -> None:
     when = hour_from_now()
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,
@@ -108,7 +95,7 @@ async def test_send_at_in_the_future_is_scheduled_not_sent(fake_hero: FakeHero, 
 
 async def test_send_at_in_the_past_is_sent_at_once(fake_hero: FakeHero, twin: str) -> None:
     when = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,
@@ -127,7 +114,7 @@ async def test_a_scheduled_message_is_sent_when_its_time_comes(
     fake_hero: FakeHero, twin: str
 ) -> None:
     when = datetime.now(UTC) + timedelta(milliseconds=40)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,
@@ -157,7 +144,7 @@ async def test_a_scheduled_message_is_sent_when_its_time_comes(
 async def test_write_to_record_awaits_approval_with_hero_default_snomed_code(
     fake_hero: FakeHero, twin: str
 ) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,
@@ -183,7 +170,7 @@ async def test_write_to_record_awaits_approval_with_hero_default_snomed_code(
 
 
 async def test_auto_write_to_record_is_written_when_sent(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,
@@ -239,7 +226,7 @@ async def test_a_given_recipient_is_used_instead_of_the_record(fake_hero: FakeHe
 
 async def test_added_patients_get_their_own_messages(fake_hero: FakeHero, twin: str) -> None:
     other = fake_hero.add_patient(first_name="Tom", last_name="Jones", email="tom@example.com")
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         first = await resolve(
             hero.messages.send(patient_id=other, message_type="email", message_string="One")
         )
@@ -282,7 +269,7 @@ async def test_patient_with_no_contact_for_the_channel_gets_400(
     fake_hero: FakeHero, twin: str
 ) -> None:
     patient = fake_hero.add_patient(first_name="Ann", last_name="Lee", email="ann@example.com")
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(BadRequestError) as caught:
             await resolve(
                 hero.messages.send(patient_id=patient, message_type="sms", message_string="Hi")
@@ -303,7 +290,7 @@ async def test_patient_with_no_contact_for_the_channel_gets_400(
 
 
 async def test_unknown_patient_is_404_and_nothing_is_sent(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(NotFoundError) as caught:
             await resolve(
                 hero.messages.send(patient_id="999999", message_type="sms", message_string="Hi")
@@ -315,7 +302,7 @@ async def test_unknown_patient_is_404_and_nothing_is_sent(fake_hero: FakeHero, t
 
 
 async def test_unknown_message_is_404(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(NotFoundError) as caught:
             await resolve(hero.messages.get("424242"))
 

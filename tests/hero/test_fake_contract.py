@@ -14,8 +14,8 @@ import pytest
 
 from hero_client import AsyncHeroClient, HeroClient, PermissionDeniedError, raw_response
 from hero_client.testing import FakeHero
-from tests.conftest import resolve
-from tests.hero.test_fake import hour_from_now, opened
+from tests.conftest import fake_twin, resolve
+from tests.hero.test_fake import hour_from_now
 
 pytestmark = pytest.mark.anyio
 
@@ -104,7 +104,7 @@ async def test_every_answer_parses_strictly_without_warnings(
     fake_hero: FakeHero, twin: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    async with opened(fake_hero, twin, strict_responses=True) as hero:
+    async with fake_twin(fake_hero, twin, strict_responses=True) as hero:
         sent = await resolve(
             hero.messages.send(
                 patient_id=fake_hero.patient_id,

@@ -17,8 +17,7 @@ from hero_client import (
     raw_response,
 )
 from hero_client.testing import FakeHero
-from tests.conftest import resolve
-from tests.hero.test_fake import opened
+from tests.conftest import fake_twin, resolve
 
 pytestmark = pytest.mark.anyio
 
@@ -31,7 +30,7 @@ async def send(hero: Any, fake: FakeHero, text: str = "Hi") -> Any:
 
 async def test_429_on_a_send_is_retried_and_sent_once(fake_hero: FakeHero, twin: str) -> None:
     fake_hero.fail_next(429, retry_after=0)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await send(hero, fake_hero)
 
     assert raw_response(sent).retries_taken == 1
@@ -41,7 +40,7 @@ async def test_429_on_a_send_is_retried_and_sent_once(fake_hero: FakeHero, twin:
 
 async def test_503_on_a_send_is_not_retried(fake_hero: FakeHero, twin: str) -> None:
     fake_hero.fail_next(503)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(InternalServerError) as caught:
             await send(hero, fake_hero)
 
@@ -51,7 +50,7 @@ async def test_503_on_a_send_is_not_retried(fake_hero: FakeHero, twin: str) -> N
 
 
 async def test_503_on_a_get_is_retried(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await send(hero, fake_hero)
         fake_hero.fail_next(503, times=2)
         message = await resolve(hero.messages.get(sent.message_id))
@@ -61,7 +60,7 @@ async def test_503_on_a_get_is_retried(fake_hero: FakeHero, twin: str) -> None:
 
 async def test_dropped_send_is_outcome_unknown_but_was_sent(fake_hero: FakeHero, twin: str) -> None:
     fake_hero.drop_next()
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(OutcomeUnknownError):
             await send(hero, fake_hero, "Dropped")
 
@@ -73,7 +72,7 @@ async def test_timed_out_send_is_outcome_unknown_but_was_sent(
     fake_hero: FakeHero, twin: str
 ) -> None:
     fake_hero.timeout_next()
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         with pytest.raises(OutcomeUnknownError):
             await send(hero, fake_hero, "Timed out")
 
@@ -82,7 +81,7 @@ async def test_timed_out_send_is_outcome_unknown_but_was_sent(
 
 
 async def test_timed_out_get_is_retried(fake_hero: FakeHero, twin: str) -> None:
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await send(hero, fake_hero)
         fake_hero.timeout_next()
         message = await resolve(hero.messages.get(sent.message_id))
@@ -92,7 +91,7 @@ async def test_timed_out_get_is_retried(fake_hero: FakeHero, twin: str) -> None:
 
 async def test_refused_send_is_retried_and_sent_once(fake_hero: FakeHero, twin: str) -> None:
     fake_hero.refuse_next()
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         sent = await send(hero, fake_hero)
 
     assert raw_response(sent).retries_taken == 1
@@ -102,7 +101,7 @@ async def test_refused_send_is_retried_and_sent_once(fake_hero: FakeHero, twin: 
 
 async def test_delayed_answer_arrives_late(fake_hero: FakeHero, twin: str) -> None:
     fake_hero.delay_next(0.05)
-    async with opened(fake_hero, twin) as hero:
+    async with fake_twin(fake_hero, twin) as hero:
         started = time.monotonic()
         sent = await send(hero, fake_hero)
 
@@ -114,7 +113,7 @@ async def test_answer_later_than_the_timeout_is_outcome_unknown(
     fake_hero: FakeHero, twin: str
 ) -> None:
     fake_hero.delay_next(5)
-    async with opened(fake_hero, twin, timeout=0.5) as hero:
+    async with fake_twin(fake_hero, twin, timeout=0.5) as hero:
         started = time.monotonic()
         with pytest.raises(OutcomeUnknownError):
             await send(hero, fake_hero, "Late")

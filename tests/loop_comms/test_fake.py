@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -14,24 +12,13 @@ import pytest
 
 from loop_comms_client import Message, NotFoundError, ScheduledMessage, raw_response
 from loop_comms_client.testing import FakeLoopComms
-from tests.conftest import collect, resolve
+from tests.conftest import collect, fake_twin, resolve
 from tests.loop_comms.conftest import DEDUP_KEY, PERSON_ID, RECIPIENT, WHEN, load
 
 pytestmark = pytest.mark.anyio
 
 
 # -- helpers the other test_fake_* modules share ---------------------------------------------
-
-
-@asynccontextmanager
-async def connect(fake: FakeLoopComms, twin: str, **options: Any) -> AsyncIterator[Any]:
-    """The twin's client on `fake`, strict about answers unless told otherwise; closed after."""
-    options.setdefault("strict_responses", True)
-    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 def send_fields(fake: FakeLoopComms, **overrides: Any) -> dict[str, Any]:
@@ -68,7 +55,7 @@ async def test_send_answers_with_the_sent_message_and_keeps_it(
     fake = fake_loop_comms
     assert (fake.messages, fake.requests, fake.scheduled) == ([], [], {})  # a fresh fake
 
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         message = await resolve(loop.messages.send(**send_fields(fake)))
 
     assert isinstance(message, Message)
@@ -87,7 +74,7 @@ async def test_send_answers_with_the_sent_message_and_keeps_it(
 async def test_send_names_a_provider_for_each_channel_but_in_app(
     fake_loop_comms: FakeLoopComms, twin: str, channel: str, provider: str | None
 ) -> None:
-    async with connect(fake_loop_comms, twin) as loop:
+    async with fake_twin(fake_loop_comms, twin) as loop:
         message = await resolve(loop.messages.send(**send_fields(fake_loop_comms, channel=channel)))
 
     assert (message.channel, message.provider) == (channel, provider)
@@ -99,7 +86,7 @@ async def test_schedule_answers_201_with_the_scheduled_message_and_keeps_it(
     fake = fake_loop_comms
     when = datetime(2030, 5, 1, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         scheduled = await resolve(
             loop.messages.schedule(**schedule_fields(fake, scheduled_at=when))
         )
@@ -124,7 +111,7 @@ async def test_get_and_get_scheduled_read_back_what_was_accepted(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         sent = await resolve(loop.messages.send(**send_fields(fake)))
         scheduled = await resolve(loop.messages.schedule(**schedule_fields(fake, dedup_key="k2")))
 
@@ -139,7 +126,7 @@ async def test_get_and_get_scheduled_read_back_what_was_accepted(
 async def test_an_unknown_id_is_a_404_in_loops_format(
     fake_loop_comms: FakeLoopComms, twin: str, call: str
 ) -> None:
-    async with connect(fake_loop_comms, twin) as loop:
+    async with fake_twin(fake_loop_comms, twin) as loop:
         with pytest.raises(NotFoundError) as caught:
             await resolve(getattr(loop.messages, call)("no-such-id"))
 
@@ -154,7 +141,7 @@ async def test_list_scheduled_lists_one_brand_optionally_by_status(
 ) -> None:
     fake = fake_loop_comms
     fake.add_brand("brand_other")
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         early = await resolve(loop.messages.schedule(**schedule_fields(fake, dedup_key="a")))
         later = schedule_fields(fake, dedup_key="b", scheduled_at=WHEN + timedelta(days=1))
         late = await resolve(loop.messages.schedule(**later))
@@ -177,7 +164,7 @@ async def test_deliver_due_sends_what_is_due_and_makes_it_readable(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         scheduled = await resolve(loop.messages.schedule(**schedule_fields(fake, channel="email")))
         with pytest.raises(NotFoundError):
             await resolve(loop.messages.get(scheduled.id))
@@ -199,7 +186,7 @@ async def test_deliver_due_fails_a_message_whose_recipient_was_suppressed_since(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         scheduled = await resolve(loop.messages.schedule(**schedule_fields(fake)))
         fake.suppress(RECIPIENT)
 
@@ -217,7 +204,7 @@ async def test_messages_keep_acceptance_order_and_messages_for_picks_one_person(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         first = await resolve(loop.messages.send(**send_fields(fake, dedup_key="1")))
         second = await resolve(loop.messages.schedule(**schedule_fields(fake, dedup_key="2")))
         other = send_fields(fake, dedup_key="3", person_id="person-7")
@@ -235,7 +222,7 @@ async def test_requests_records_each_call_as_sent(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         await resolve(loop.messages.send(**send_fields(fake, variables={"name": "Sam"})))
         await resolve(loop.messages.list_scheduled(brand_id=fake.brand_id, status="scheduled"))
 
@@ -284,7 +271,7 @@ async def test_every_answer_parses_strictly_without_a_warning(
 ) -> None:
     fake = fake_loop_comms
     caplog.set_level(logging.WARNING)
-    async with connect(fake, twin, strict_responses=True) as loop:
+    async with fake_twin(fake, twin, strict_responses=True) as loop:
         sent = await resolve(loop.messages.send(**send_fields(fake)))
         scheduled = await resolve(loop.messages.schedule(**schedule_fields(fake, dedup_key="2")))
         fake.deliver_due(now=WHEN)

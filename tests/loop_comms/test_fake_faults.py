@@ -15,8 +15,8 @@ from loop_comms_client import (
     raw_response,
 )
 from loop_comms_client.testing import FakeLoopComms
-from tests.conftest import resolve
-from tests.loop_comms.test_fake import connect, schedule_fields, send_fields
+from tests.conftest import fake_twin, resolve
+from tests.loop_comms.test_fake import schedule_fields, send_fields
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +35,7 @@ async def test_a_429_is_retried_and_the_message_goes_out_once(
 ) -> None:
     fake = fake_loop_comms
     fake.fail_next(429, retry_after=0)
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         result = await deliver(loop, fake, call)
 
     assert raw_response(result).retries_taken == 1
@@ -48,7 +48,7 @@ async def test_a_429_carries_loops_error_body_and_retry_after(
 ) -> None:
     fake = fake_loop_comms
     fake.fail_next(429, retry_after=7)
-    async with connect(fake, twin, max_retries=0) as loop:
+    async with fake_twin(fake, twin, max_retries=0) as loop:
         with pytest.raises(RateLimitError) as caught:
             await deliver(loop, fake, "send")
 
@@ -63,7 +63,7 @@ async def test_a_503_on_a_send_is_retried_as_loop_dedupes(
 ) -> None:
     fake = fake_loop_comms
     fake.fail_next(503)
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         result = await deliver(loop, fake, call)
 
     assert raw_response(result).retries_taken == 1
@@ -77,7 +77,7 @@ async def test_a_lost_answer_is_retried_and_the_repeat_is_refused_as_a_duplicate
 ) -> None:
     fake = fake_loop_comms
     getattr(fake, lose)()
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         with pytest.raises(ConflictError) as caught:
             await deliver(loop, fake, call)
 
@@ -96,7 +96,7 @@ async def test_a_dropped_send_without_retries_leaves_the_message_sent(
 ) -> None:
     fake = fake_loop_comms
     fake.drop_next()
-    async with connect(fake, twin, max_retries=0) as loop:
+    async with fake_twin(fake, twin, max_retries=0) as loop:
         with pytest.raises(APIConnectionError) as caught:
             await deliver(loop, fake, "send")
 
@@ -109,7 +109,7 @@ async def test_a_read_whose_answer_is_lost_is_retried_and_succeeds(
     fake_loop_comms: FakeLoopComms, twin: str, lose: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         scheduled = await deliver(loop, fake, "schedule")
         getattr(fake, lose)()
         got = await resolve(loop.messages.get_scheduled(scheduled.id))
@@ -124,7 +124,7 @@ async def test_a_refused_connection_is_retried_and_the_message_goes_out_once(
 ) -> None:
     fake = fake_loop_comms
     fake.refuse_next()
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         result = await deliver(loop, fake, call)
 
     assert raw_response(result).retries_taken == 1
@@ -135,7 +135,7 @@ async def test_a_refused_connection_is_retried_and_the_message_goes_out_once(
 async def test_a_delayed_answer_arrives_late(fake_loop_comms: FakeLoopComms, twin: str) -> None:
     fake = fake_loop_comms
     fake.delay_next(0.05)
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         started = time.perf_counter()
         result = await deliver(loop, fake, "send")
         elapsed = time.perf_counter() - started
@@ -149,7 +149,7 @@ async def test_a_delay_past_the_read_timeout_times_out_and_is_retried(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin, timeout=0.5) as loop:
+    async with fake_twin(fake, twin, timeout=0.5) as loop:
         scheduled = await deliver(loop, fake, "schedule")
         fake.delay_next(5)
         started = time.perf_counter()

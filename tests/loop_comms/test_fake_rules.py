@@ -10,9 +10,9 @@ import pytest
 
 from loop_comms_client import ConflictError, UnprocessableEntityError
 from loop_comms_client.testing import FakeLoopComms
-from tests.conftest import resolve
+from tests.conftest import fake_twin, resolve
 from tests.loop_comms.conftest import DEDUP_KEY, RECIPIENT
-from tests.loop_comms.test_fake import connect, raw_client, schedule_fields, send_fields
+from tests.loop_comms.test_fake import raw_client, schedule_fields, send_fields
 
 pytestmark = pytest.mark.anyio
 
@@ -164,7 +164,7 @@ async def test_an_unknown_brand_gets_422_until_it_is_added(
 ) -> None:
     fake = fake_loop_comms
     fields = schedule_fields if call == "schedule" else send_fields
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         with pytest.raises(UnprocessableEntityError) as caught:
             await resolve(getattr(loop.messages, call)(**fields(fake, brand_id="brand_new")))
         assert fake.messages == []
@@ -181,7 +181,7 @@ async def test_a_reused_dedup_key_gets_409_across_send_and_schedule(
     fake_loop_comms: FakeLoopComms, twin: str
 ) -> None:
     fake = fake_loop_comms
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         await resolve(loop.messages.send(**send_fields(fake)))
         with pytest.raises(ConflictError) as again:
             await resolve(loop.messages.send(**send_fields(fake, recipient="+447700900999")))
@@ -201,7 +201,7 @@ async def test_a_dedup_key_is_unique_per_brand_only(
 ) -> None:
     fake = fake_loop_comms
     fake.add_brand("brand_other")
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         await resolve(loop.messages.schedule(**schedule_fields(fake)))
         await resolve(loop.messages.schedule(**schedule_fields(fake, brand_id="brand_other")))
 
@@ -215,7 +215,7 @@ async def test_a_suppressed_recipient_gets_422_precondition_failed(
     fake = fake_loop_comms
     fake.suppress(RECIPIENT)
     fields = schedule_fields if call == "schedule" else send_fields
-    async with connect(fake, twin) as loop:
+    async with fake_twin(fake, twin) as loop:
         with pytest.raises(UnprocessableEntityError) as caught:
             await resolve(getattr(loop.messages, call)(**fields(fake)))
         # The refused attempt used no dedup key: the same key reaches another recipient.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any, get_args
 
 import httpx
@@ -11,7 +9,7 @@ import pytest
 
 from plannr_client import Conversation, ConversationInclude, Login, Tag
 from plannr_client.testing import FakePlannr
-from tests.conftest import collect, resolve
+from tests.conftest import collect, fake_twin, resolve
 
 pytestmark = pytest.mark.anyio
 
@@ -28,17 +26,6 @@ BASE_KEYS = {
     "is_admin",
 }
 INCLUDES = list(get_args(ConversationInclude))
-
-
-@asynccontextmanager
-async def plannr(fake: FakePlannr, twin: str, **options: Any) -> AsyncIterator[Any]:
-    """The twin under test, talking to `fake` and strict about shapes; closed afterwards."""
-    options.setdefault("strict_responses", True)
-    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 def raw_http(fake: FakePlannr) -> httpx.AsyncClient:
@@ -59,7 +46,7 @@ async def names(client: Any, **query: Any) -> list[str | None]:
 
 async def test_list_shows_no_relations_unless_included(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         (conversation,) = await collect(await resolve(client.conversations.list()))
 
     assert isinstance(conversation, Conversation)
@@ -74,7 +61,7 @@ async def test_list_shows_no_relations_unless_included(fake_plannr: FakePlannr, 
 
 async def test_include_embeds_each_relation_asked_for(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         sent = await resolve(
             client.conversations.send_message(
                 fake.conversation_uuid, contents="See attached", files=[fake.file_uuid]
@@ -113,7 +100,7 @@ async def test_a_fully_included_conversation_has_the_documented_keys(
 async def test_list_walks_every_page(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     added = [fake.add_conversation(f"Chat {n}") for n in range(4)]
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         found = await collect(
             await resolve(client.conversations.list(per_page=2, sort="created_at"))
         )
@@ -127,7 +114,7 @@ async def test_sorts_follow_plannrs_convention(fake_plannr: FakePlannr, twin: st
     fake = fake_plannr
     fake.add_conversation("Pinned", pinned=True)
     quiet = fake.add_conversation("Quiet")
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         await resolve(client.conversations.send_message(quiet, contents="Anyone there?"))
         by_created = await names(client, sort="created_at")
         newest_first = await names(client, sort="-created_at")
@@ -148,7 +135,7 @@ async def test_filters_select_conversations(fake_plannr: FakePlannr, twin: str) 
     fake = fake_plannr
     in_circle = fake.add_conversation("In circle", circle_uuids=[CIRCLE])
     archived = fake.add_conversation("Archived", archived=True, circle_uuids=[CIRCLE])
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         live = await names(client, sort="created_at")
         everything = await names(client, sort="created_at", filter_archived="with")
         only_archived = await names(client, filter_archived="only")
@@ -228,7 +215,7 @@ async def test_page_parameters_the_client_refuses_get_a_422(
 
 async def test_logins_list_the_account_to_act_as(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         (login,) = await collect(await resolve(client.logins.list()))
 
     assert isinstance(login, Login)

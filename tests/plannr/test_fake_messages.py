@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -11,23 +9,12 @@ import pytest
 
 from plannr_client import File, Message, NotFoundError, UnprocessableEntityError, raw_response
 from plannr_client.testing import FakePlannr
-from tests.conftest import collect, resolve
+from tests.conftest import collect, fake_twin, resolve
 from tests.plannr.payloads import load
 
 pytestmark = pytest.mark.anyio
 
 MISSING_UUID = "0b6a9d1e-1111-4c4c-9c9c-0123456789ab"
-
-
-@asynccontextmanager
-async def plannr(fake: FakePlannr, twin: str, **options: Any) -> AsyncIterator[Any]:
-    """The twin under test, talking to `fake` and strict about shapes; closed afterwards."""
-    options.setdefault("strict_responses", True)
-    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 def raw_http(fake: FakePlannr) -> httpx.AsyncClient:
@@ -52,7 +39,7 @@ async def test_send_message_attaches_uploaded_files_and_is_stored(
     docx = b"PK\x03\x04 fact find"
     extra = fake.upload_file("Fact find.docx", docx, "application/msword")
 
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         result = await resolve(
             client.conversations.send_message(
                 fake.conversation_uuid,
@@ -81,7 +68,7 @@ async def test_send_message_attaches_uploaded_files_and_is_stored(
 async def test_send_message_without_files_sends_an_empty_list(
     fake_plannr: FakePlannr, twin: str
 ) -> None:
-    async with plannr(fake_plannr, twin) as client:
+    async with fake_twin(fake_plannr, twin) as client:
         result = await resolve(
             client.conversations.send_message(fake_plannr.conversation_uuid, contents="Hello")
         )
@@ -93,7 +80,7 @@ async def test_send_message_without_files_sends_an_empty_list(
 
 async def test_a_file_is_attached_to_one_message_only(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         send = client.conversations.send_message
         await resolve(send(fake.conversation_uuid, contents="First", files=[fake.file_uuid]))
         with pytest.raises(UnprocessableEntityError) as caught:
@@ -111,7 +98,7 @@ async def test_send_with_attachments_uploads_each_file_onto_the_message(
     fake_plannr: FakePlannr, twin: str
 ) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         result = await resolve(
             client.conversations.send_message_with_attachments(
                 fake.conversation_uuid,
@@ -138,7 +125,7 @@ async def test_send_with_attachments_uploads_each_file_onto_the_message(
 
 async def test_inline_uploads_are_already_attached(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         sent = await resolve(
             client.conversations.send_message_with_attachments(
                 fake.conversation_uuid, contents="Letter", files=[("a.pdf", b"%PDF")]
@@ -158,7 +145,7 @@ async def test_list_messages_is_newest_first_and_walks_pages(
     fake_plannr: FakePlannr, twin: str
 ) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         for text in ("one", "two", "three"):
             await resolve(client.conversations.send_message(fake.conversation_uuid, contents=text))
         page = await resolve(client.conversations.list_messages(fake.conversation_uuid, per_page=2))
@@ -180,7 +167,7 @@ async def test_list_messages_pages_hold_thirty_by_default(
     fake_plannr: FakePlannr, twin: str
 ) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         for index in range(31):
             send = client.conversations.send_message
             await resolve(send(fake.conversation_uuid, contents=f"m{index}"))
@@ -193,7 +180,7 @@ async def test_list_messages_pages_hold_thirty_by_default(
 
 
 async def test_an_unknown_conversation_is_laravels_404(fake_plannr: FakePlannr, twin: str) -> None:
-    async with plannr(fake_plannr, twin) as client:
+    async with fake_twin(fake_plannr, twin) as client:
         with pytest.raises(NotFoundError) as sending:
             await resolve(client.conversations.send_message(MISSING_UUID, contents="Hello"))
         with pytest.raises(NotFoundError) as listing:

@@ -21,23 +21,12 @@ from plannr_client import (
     raw_response,
 )
 from plannr_client.testing import RATE_LIMIT, FakePlannr
-from tests.conftest import collect, resolve
+from tests.conftest import collect, fake_twin, resolve
 
 pytestmark = pytest.mark.anyio
 
 OTHER_ACCOUNT = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 SEEN_TOKENS: list[str] = []
-
-
-@asynccontextmanager
-async def plannr(fake: FakePlannr, twin: str, **options: Any) -> AsyncIterator[Any]:
-    """The twin under test, talking to `fake` and strict about shapes; closed afterwards."""
-    options.setdefault("strict_responses", True)
-    client: Any = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        await resolve(client.close() if twin == "sync" else client.aclose())
 
 
 @asynccontextmanager
@@ -123,7 +112,7 @@ async def test_every_response_counts_down_the_rate_limit(
     fake_plannr: FakePlannr, twin: str
 ) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         sent = await send(client, fake)
         page = await resolve(client.conversations.list())
     async with plannr_as(fake, twin, token="not-it", account_uuid=fake.account_uuid) as client:
@@ -143,7 +132,7 @@ async def test_a_429_is_retried_and_the_message_sent_once(
 ) -> None:
     fake = fake_plannr
     fake.fail_next(429, retry_after=0)
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         sent = await send(client, fake)
 
     assert raw_response(sent).retries_taken == 1
@@ -154,7 +143,7 @@ async def test_a_429_is_retried_and_the_message_sent_once(
 async def test_a_503_on_a_send_is_not_retried(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     fake.fail_next(503)
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         with pytest.raises(InternalServerError) as caught:
             await send(client, fake)
 
@@ -166,7 +155,7 @@ async def test_a_503_on_a_send_is_not_retried(fake_plannr: FakePlannr, twin: str
 async def test_a_503_on_a_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     fake.fail_next(503, times=2)
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         page = await resolve(client.conversations.list())
 
     assert [c.uuid for c in page.data] == [fake.conversation_uuid]
@@ -178,7 +167,7 @@ async def test_a_dropped_send_is_an_unknown_outcome_yet_acted_on(
 ) -> None:
     fake = fake_plannr
     fake.drop_next()
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake, "Dropped")
 
@@ -191,7 +180,7 @@ async def test_a_timed_out_send_is_an_unknown_outcome_yet_acted_on(
 ) -> None:
     fake = fake_plannr
     fake.timeout_next()
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake, "Timed out")
 
@@ -201,7 +190,7 @@ async def test_a_timed_out_send_is_an_unknown_outcome_yet_acted_on(
 async def test_a_timed_out_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     fake.timeout_next()
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         found = await collect(await resolve(client.logins.list()))
 
     assert len(found) == 1
@@ -211,7 +200,7 @@ async def test_a_timed_out_list_is_retried(fake_plannr: FakePlannr, twin: str) -
 async def test_a_refused_send_is_retried_and_sent_once(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     fake.refuse_next()
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         sent = await send(client, fake)
 
     assert raw_response(sent).retries_taken == 1
@@ -225,7 +214,7 @@ async def test_a_slow_answer_still_arrives_within_the_timeout(
     fake = fake_plannr
     fake.delay_next(0.01)
     fake.delay_next(5)
-    async with plannr(fake, twin, timeout=0.5) as client:
+    async with fake_twin(fake, twin, timeout=0.5) as client:
         sent = await send(client, fake, "Slow")
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake, "Too slow")
@@ -268,7 +257,7 @@ async def test_mock_intercepts_a_client_built_with_the_default_url(
 
 async def test_requests_record_what_was_sent(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
-    async with plannr(fake, twin) as client:
+    async with fake_twin(fake, twin) as client:
         await resolve(
             client.conversations.send_message(
                 fake.conversation_uuid, contents="Recorded", files=[fake.file_uuid]
@@ -286,7 +275,7 @@ async def test_each_test_gets_a_fresh_fake(fake_plannr: FakePlannr, twin: str) -
     assert (fake_plannr.messages, fake_plannr.requests) == ([], [])
     assert fake_plannr.token not in SEEN_TOKENS
     SEEN_TOKENS.append(fake_plannr.token)
-    async with plannr(fake_plannr, twin) as client:
+    async with fake_twin(fake_plannr, twin) as client:
         await send(client, fake_plannr)
 
     assert len(fake_plannr.messages) == 1

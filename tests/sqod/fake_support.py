@@ -10,9 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-from typing_extensions import Unpack
 
-from client_core import CallOptions
 from sqod_client import AsyncSqodClient, RetryPolicy, SqodClient
 from sqod_client.testing import FakeSqod
 
@@ -24,21 +22,6 @@ UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
 def not_found(appointment_id: str) -> dict[str, str]:
     """Laravel's 404 body when route model binding finds no appointment."""
     return {"message": f"No query results for model [App\\Models\\Appointment] {appointment_id}"}
-
-
-@asynccontextmanager
-async def connect(
-    fake: FakeSqod, twin: str, **options: Unpack[CallOptions]
-) -> AsyncIterator[Client]:
-    """`fake.client()` or `fake.async_client()`, closed afterwards."""
-    client: Client = fake.client(**options) if twin == "sync" else fake.async_client(**options)
-    try:
-        yield client
-    finally:
-        if isinstance(client, SqodClient):
-            client.close()
-        else:
-            await client.aclose()
 
 
 @asynccontextmanager

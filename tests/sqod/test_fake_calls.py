@@ -12,8 +12,8 @@ import pytest
 
 from sqod_client import NotFoundError, raw_response
 from sqod_client.testing import FakeSqod
-from tests.conftest import json_body, resolve
-from tests.sqod.fake_support import UNKNOWN_ID, connect, not_found, own_client, raw
+from tests.conftest import fake_twin, json_body, resolve
+from tests.sqod.fake_support import UNKNOWN_ID, not_found, own_client, raw
 
 pytestmark = pytest.mark.anyio
 
@@ -32,7 +32,7 @@ def multipart_field(request: httpx.Request, name: str, value: str) -> bool:
 async def test_send_message_returns_the_message_and_stores_it(
     fake_sqod: FakeSqod, twin: str
 ) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.send_message(fake_sqod.appointment_id, message="Running late")
         )
@@ -51,7 +51,7 @@ async def test_send_message_returns_the_message_and_stores_it(
 async def test_messages_are_kept_per_appointment_oldest_first(
     fake_sqod: FakeSqod, twin: str
 ) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         other = await resolve(client.appointments.create(reference="B-2"))
         for target, text in [
             (fake_sqod.appointment_id, "first"),
@@ -71,7 +71,7 @@ async def test_messages_are_kept_per_appointment_oldest_first(
 async def test_send_message_to_an_unknown_appointment_is_a_404_and_sends_nothing(
     fake_sqod: FakeSqod, twin: str
 ) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(NotFoundError) as caught:
             await resolve(client.appointments.send_message(UNKNOWN_ID, message="hi"))
 
@@ -85,7 +85,7 @@ async def test_send_message_to_an_unknown_appointment_is_a_404_and_sends_nothing
 async def test_update_changes_only_the_given_fields(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
     before = dumped(fake_sqod, appointment_id)
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.update(appointment_id, status="waiting", duration_in_minutes=45)
         )
@@ -101,7 +101,7 @@ async def test_update_changes_only_the_given_fields(fake_sqod: FakeSqod, twin: s
 
 async def test_update_sets_a_nullable_field_to_null(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         await resolve(
             client.appointments.update(
                 appointment_id, is_interpreter_needed=True, interpreter_language="Polish"
@@ -121,7 +121,7 @@ async def test_update_merges_the_claimant(fake_sqod: FakeSqod, twin: str) -> Non
     appointment_id = fake_sqod.appointment_id
     before = fake_sqod.appointments[appointment_id].claimant
     assert before is not None
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.update(appointment_id, claimant={"email": "new@example.com"})
         )
@@ -140,7 +140,7 @@ async def test_update_merges_the_claimant(fake_sqod: FakeSqod, twin: str) -> Non
 async def test_update_reads_back_department_and_time(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
     moment = datetime(2030, 5, 1, 9, 30, tzinfo=timezone(timedelta(hours=1)))
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.update(appointment_id, department_id=1, appointment_at=moment)
         )
@@ -153,7 +153,7 @@ async def test_update_reads_back_department_and_time(fake_sqod: FakeSqod, twin: 
 
 async def test_update_with_files_is_tunnelled_and_applied(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.update(
                 appointment_id,
@@ -191,7 +191,7 @@ async def test_update_with_files_sets_a_nullable_field_to_null(
     fake_sqod: FakeSqod, twin: str
 ) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         await resolve(client.appointments.update(appointment_id, interpreter_language="Polish"))
         result = await resolve(
             client.appointments.update(

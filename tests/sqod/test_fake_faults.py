@@ -17,8 +17,8 @@ from sqod_client import (
     raw_response,
 )
 from sqod_client.testing import TOKEN_PATH, FakeSqod
-from tests.conftest import collect, resolve
-from tests.sqod.fake_support import APPOINTMENTS, Client, connect, own_client
+from tests.conftest import collect, fake_twin, resolve
+from tests.sqod.fake_support import APPOINTMENTS, Client, own_client
 
 pytestmark = pytest.mark.anyio
 
@@ -34,7 +34,7 @@ async def send(client: Client, appointment_id: str, text: str = "Running late") 
 
 async def test_a_429_is_retried_and_the_message_sent_once(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.fail_next(429, retry_after=0)
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await send(client, fake_sqod.appointment_id)
 
     assert raw_response(result).retries_taken == 1
@@ -44,7 +44,7 @@ async def test_a_429_is_retried_and_the_message_sent_once(fake_sqod: FakeSqod, t
 
 async def test_a_429_unretried_carries_laravels_body(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.fail_next(429, retry_after=7)
-    async with connect(fake_sqod, twin, max_retries=0) as client:
+    async with fake_twin(fake_sqod, twin, max_retries=0) as client:
         with pytest.raises(RateLimitError) as caught:
             await send(client, fake_sqod.appointment_id)
 
@@ -55,7 +55,7 @@ async def test_a_429_unretried_carries_laravels_body(fake_sqod: FakeSqod, twin: 
 
 async def test_a_503_on_a_send_is_not_retried(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.fail_next(503)
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(InternalServerError) as caught:
             await send(client, fake_sqod.appointment_id)
 
@@ -69,7 +69,7 @@ async def test_a_503_on_a_send_is_not_retried(fake_sqod: FakeSqod, twin: str) ->
 
 async def test_a_503_on_an_update_is_retried(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.fail_next(503, times=2)
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.update(fake_sqod.appointment_id, status="waiting")
         )
@@ -81,7 +81,7 @@ async def test_a_503_on_an_update_is_retried(fake_sqod: FakeSqod, twin: str) -> 
 
 async def test_a_dropped_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.drop_next()
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake_sqod.appointment_id)
 
@@ -91,7 +91,7 @@ async def test_a_dropped_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod, t
 
 async def test_a_timed_out_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.timeout_next()
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake_sqod.appointment_id)
 
@@ -101,7 +101,7 @@ async def test_a_timed_out_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod,
 
 async def test_a_timed_out_list_is_retried(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.timeout_next()
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         items = await collect(await resolve(client.appointments.list()))
 
     assert [a.id for a in items] == [fake_sqod.appointment_id]
@@ -110,7 +110,7 @@ async def test_a_timed_out_list_is_retried(fake_sqod: FakeSqod, twin: str) -> No
 
 async def test_a_refused_send_is_retried_and_sent_once(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.refuse_next()
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await send(client, fake_sqod.appointment_id)
 
     assert raw_response(result).retries_taken == 1
@@ -121,7 +121,7 @@ async def test_a_refused_send_is_retried_and_sent_once(fake_sqod: FakeSqod, twin
 async def test_a_delay_is_waited_out(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.delay_next(0.05)
     started = time.perf_counter()
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await send(client, fake_sqod.appointment_id)
 
     assert time.perf_counter() - started >= 0.05
@@ -131,7 +131,7 @@ async def test_a_delay_is_waited_out(fake_sqod: FakeSqod, twin: str) -> None:
 async def test_a_delay_past_the_read_timeout_times_out(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.delay_next(5)
     started = time.perf_counter()
-    async with connect(fake_sqod, twin, timeout=1) as client:
+    async with fake_twin(fake_sqod, twin, timeout=1) as client:
         with pytest.raises(OutcomeUnknownError):
             await send(client, fake_sqod.appointment_id)
 

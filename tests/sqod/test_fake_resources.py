@@ -9,8 +9,8 @@ import pytest
 
 from sqod_client import NotFoundError, raw_response
 from sqod_client.testing import FakeSqod
-from tests.conftest import collect, json_body, resolve
-from tests.sqod.fake_support import UNKNOWN_ID, connect, not_found
+from tests.conftest import collect, fake_twin, json_body, resolve
+from tests.sqod.fake_support import UNKNOWN_ID, not_found
 
 pytestmark = pytest.mark.anyio
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.anyio
 
 
 async def test_list_walks_every_page(fake_sqod: FakeSqod, twin: str) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         for number in range(4):
             await resolve(client.appointments.create(reference=f"R-{number}"))
         fake_sqod.requests.clear()
@@ -34,7 +34,7 @@ async def test_list_walks_every_page(fake_sqod: FakeSqod, twin: str) -> None:
 
 
 async def test_list_from_a_later_page(fake_sqod: FakeSqod, twin: str) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         created = [await resolve(client.appointments.create()) for _ in range(2)]
         items = await collect(await resolve(client.appointments.list(page=2, per_page=2)))
         beyond = await collect(await resolve(client.appointments.list(page=5)))
@@ -45,7 +45,7 @@ async def test_list_from_a_later_page(fake_sqod: FakeSqod, twin: str) -> None:
 
 async def test_create_stores_the_appointment(fake_sqod: FakeSqod, twin: str) -> None:
     moment = datetime(2030, 1, 1, 8, 0, tzinfo=UTC)
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.create(
                 appointment_at=moment,
@@ -82,7 +82,7 @@ async def test_create_stores_the_appointment(fake_sqod: FakeSqod, twin: str) -> 
 
 async def test_cancel_with_a_reason(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(
             client.appointments.cancel(appointment_id, cancellation_reason="Patient unwell")
         )
@@ -97,7 +97,7 @@ async def test_cancel_with_a_reason(fake_sqod: FakeSqod, twin: str) -> None:
 
 async def test_cancel_without_a_reason(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         result = await resolve(client.appointments.cancel(appointment_id))
 
     assert result is not None
@@ -110,7 +110,7 @@ async def test_cancel_without_a_reason(fake_sqod: FakeSqod, twin: str) -> None:
 
 async def test_cancel_an_unknown_appointment_is_a_404(fake_sqod: FakeSqod, twin: str) -> None:
     before = fake_sqod.appointments
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(NotFoundError) as caught:
             await resolve(client.appointments.cancel(UNKNOWN_ID, cancellation_reason="x"))
 
@@ -123,7 +123,7 @@ async def test_cancel_an_unknown_appointment_is_a_404(fake_sqod: FakeSqod, twin:
 
 async def test_requests_records_method_path_and_body(fake_sqod: FakeSqod, twin: str) -> None:
     appointment_id = fake_sqod.appointment_id
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         await resolve(client.appointments.send_message(appointment_id, message="hi"))
         await resolve(client.appointments.update(appointment_id, status="waiting"))
 
@@ -152,7 +152,7 @@ async def test_each_test_gets_a_fresh_fake(fake_sqod: FakeSqod, run: str) -> Non
     assert fake_sqod.messages == []
     assert fake_sqod.requests == []
 
-    async with connect(fake_sqod, "sync") as client:
+    async with fake_twin(fake_sqod, "sync") as client:
         await resolve(client.appointments.create(reference=f"left by the {run} run"))
         await resolve(client.appointments.send_message(fake_sqod.appointment_id, message=run))
     _EARLIER_FAKES.append(fake_sqod)

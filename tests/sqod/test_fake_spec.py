@@ -16,12 +16,11 @@ import pytest
 
 from sqod_client import DEFAULT_TOKEN_URL, AuthenticationError
 from sqod_client.testing import TOKEN_PATH, FakeSqod
-from tests.conftest import collect, resolve
+from tests.conftest import collect, fake_twin, resolve
 from tests.sqod.fake_support import (
     APPOINTMENTS,
     UNKNOWN_ID,
     Client,
-    connect,
     own_client,
     raw,
 )
@@ -117,7 +116,7 @@ async def test_every_answer_parses_strictly_without_a_warning(
     caplog.set_level(logging.DEBUG, logger="sqod_client")
     appointment_id = fake_sqod.appointment_id
     for strict in (True, False):
-        async with connect(fake_sqod, twin, strict_responses=strict) as sqod:
+        async with fake_twin(fake_sqod, twin, strict_responses=strict) as sqod:
             calls = sqod.appointments
             await resolve(calls.send_message(appointment_id, message="hi"))
             await resolve(calls.update(appointment_id, status="waiting", department_id=1))

@@ -9,8 +9,8 @@ import pytest
 
 from sqod_client import UnprocessableEntityError
 from sqod_client.testing import FakeSqod
-from tests.conftest import resolve
-from tests.sqod.fake_support import APPOINTMENTS, UNKNOWN_ID, connect, not_found, raw
+from tests.conftest import fake_twin, resolve
+from tests.sqod.fake_support import APPOINTMENTS, UNKNOWN_ID, not_found, raw
 
 pytestmark = pytest.mark.anyio
 
@@ -149,7 +149,7 @@ async def test_a_boolean_spelt_as_a_word_is_refused(fake_sqod: FakeSqod) -> None
 
 
 async def test_the_client_surfaces_the_422_errors(fake_sqod: FakeSqod, twin: str) -> None:
-    async with connect(fake_sqod, twin) as client:
+    async with fake_twin(fake_sqod, twin) as client:
         with pytest.raises(UnprocessableEntityError) as caught:
             await resolve(client.appointments.update(fake_sqod.appointment_id, department_id="99"))
 
