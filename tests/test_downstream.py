@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +47,24 @@ def test_fixtures_reach_a_project_with_no_conftest(pytester: pytest.Pytester) ->
     pytester.makepyfile(test_downstream=DOWNSTREAM_TEST)
     # A subprocess loads plugins from the installed entry points, as a user's pytest does.
     result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3)
+
+
+def doc_files(page: Path) -> dict[str, str]:
+    """The code blocks of a docs page that open with a `# path/to/file.py` comment."""
+    blocks = re.findall(r"```python\n# (\S+\.py)\n(.*?)```", page.read_text(), re.S)
+    return dict(blocks)
+
+
+def test_the_downstream_project_in_docs_testing_md_passes(pytester: pytest.Pytester) -> None:
+    files = doc_files(ROOT / "docs" / "testing.md")
+    assert set(files) == {"clinic/reminders.py", "tests/test_reminders.py"}
+    for path, code in files.items():
+        target = pytester.path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(code)
+    (pytester.path / "clinic" / "__init__.py").write_text("")
+    result = pytester.runpytest_subprocess("-q", "-p", "no:cacheprovider", "tests")
     result.assert_outcomes(passed=3)
 
 
