@@ -111,6 +111,7 @@ class Reply:
 @dataclass(slots=True)
 class _Fault:
     times: int
+    path: str | None
     status: int = 0
     retry_after: float | None = None
     body: object = None
@@ -121,8 +122,9 @@ class _Fault:
 class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
     """The shared machinery of `FakeSqod`, `FakePlannr`, `FakeHero` and `FakeLoopComms`.
 
-    Faults are staged in a queue and used one per request, in the order staged; token
-    requests never use one. Every request that reached the fake is in `requests`.
+    Faults are staged in a queue and used one per request, in the order staged. A fault
+    staged with `path=` waits for a request whose path starts with it; one without never lands
+    on a token request. Every request that reached the fake is in `requests`.
     """
 
     method_override = False
@@ -239,37 +241,40 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         times: int = 1,
         retry_after: float | None = None,
         body: object = None,
+        path: str | None = None,
     ) -> None:
         """Answer the next `times` requests with `status` without acting on them.
 
         The body is the vendor's error format unless `body` is given; `retry_after` adds a
-        `Retry-After` header (seconds). Example: `fake.fail_next(429, retry_after=0)`.
+        `Retry-After` header (seconds); `path` picks the requests (see the class docstring).
+        Example: `fake.fail_next(429, retry_after=0)`.
         """
-        self._stage(_Fault(times, status=status, retry_after=retry_after, body=body))
+        fault = _Fault(times, path, status=status, retry_after=retry_after, body=body)
+        self._stage(fault)
 
-    def drop_next(self, *, times: int = 1) -> None:
+    def drop_next(self, *, times: int = 1, path: str | None = None) -> None:
         """Act on the next `times` requests, then close the connection without answering."""
-        self._stage(_Fault(times, lost="drop"))
+        self._stage(_Fault(times, path, lost="drop"))
 
-    def timeout_next(self, *, times: int = 1) -> None:
+    def timeout_next(self, *, times: int = 1, path: str | None = None) -> None:
         """Act on the next `times` requests, then never answer: the client's read timeout fires."""
-        self._stage(_Fault(times, lost="timeout"))
+        self._stage(_Fault(times, path, lost="timeout"))
 
-    def refuse_next(self, *, times: int = 1) -> None:
+    def refuse_next(self, *, times: int = 1, path: str | None = None) -> None:
         """Refuse the next `times` connections: nothing is sent or done (a failed connect).
 
         Over real sockets (`serve()`) a connection cannot be refused once accepted; it is
         closed unread, which a client sees as a dropped connection.
         """
-        self._stage(_Fault(times, lost="refuse"))
+        self._stage(_Fault(times, path, lost="refuse"))
 
-    def delay_next(self, seconds: float, *, times: int = 1) -> None:
+    def delay_next(self, seconds: float, *, times: int = 1, path: str | None = None) -> None:
         """Answer the next `times` requests `seconds` late (after acting on them).
 
         Under `client()` and `mock()` a delay at least as long as the client's read timeout
         raises the timeout at once instead of waiting.
         """
-        self._stage(_Fault(times, delay=seconds))
+        self._stage(_Fault(times, path, delay=seconds))
 
     def _stage(self, fault: _Fault) -> None:
         if fault.times < 1:
@@ -283,7 +288,7 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         """Decide what happens to one request (the read body must be in `request.content`)."""
         with self._lock:
             found = self._route(request)
-            fault = None if found and found[0].token_endpoint else self._take_fault()
+            fault = self._take_fault(request, token=found is not None and found[0].token_endpoint)
             if fault is not None and fault.lost == "refuse":
                 return Reply(None, lost="refuse")
             self.requests.append(request)
@@ -294,14 +299,15 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
             return Reply(response)
         return Reply(response, lost=fault.lost, delay=fault.delay)
 
-    def _take_fault(self) -> _Fault | None:
-        if not self._faults:
-            return None
-        fault = self._faults[0]
-        fault.times -= 1
-        if fault.times == 0:
-            self._faults.popleft()
-        return fault
+    def _take_fault(self, request: httpx.Request, *, token: bool) -> _Fault | None:
+        path = request.url.path
+        for fault in self._faults:
+            if path.startswith(fault.path) if fault.path is not None else not token:
+                fault.times -= 1
+                if fault.times == 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
 
     def _route(self, request: httpx.Request) -> tuple[Route, FakeRequest] | None:
         method = self._routed_method(request)

@@ -385,6 +385,55 @@ def test_faults_skip_token_endpoint_requests() -> None:
     assert fake.acts == ["two"]
 
 
+def test_a_fault_with_a_path_waits_for_a_request_to_that_path() -> None:
+    fake = Toy()
+    fake.fail_next(503, path="/v1/acts/")
+    fake.fail_next(429)
+
+    with toy_http(fake) as http:
+        first = http.post("/v1/acts", json={"text": "one"})
+        second = http.post("/v1/acts", json={"text": "two"})
+        read = http.get("/v1/acts/1")
+        again = http.get("/v1/acts/1")
+
+    # The unpathed 429 took the first request; the 503 waited for the first read.
+    assert [first.status_code, second.status_code] == [429, 201]
+    assert [read.status_code, again.status_code] == [503, 200]
+    assert fake.acts == ["two"]
+
+
+def test_a_fault_with_a_path_can_land_on_the_token_endpoint() -> None:
+    fake = Toy()
+    fake.fail_next(503, path="/oauth2/token", body={"error": "temporarily_unavailable"})
+    form = {"grant_type": "client_credentials", "client_id": "toy-id"}
+    form["client_secret"] = fake.issuer.client_secret
+
+    with toy_http(fake) as http:
+        refused = http.post("/oauth2/token", data=form)
+        issued = http.post("/oauth2/token", data=form)
+
+    assert refused.status_code == 503
+    assert refused.json() == {"error": "temporarily_unavailable"}
+    assert issued.status_code == 200
+
+
+def test_sqod_token_endpoint_503_is_retried_and_the_send_goes_out_once() -> None:
+    fake = FakeSqod()
+    fake.fail_next(503, path="/oauth2/token")
+
+    http = httpx.Client(transport=fake.transport())
+    options: dict[str, Any] = {"retry_policy": RetryPolicy.no_wait()}
+    with SqodClient(
+        base_url=fake.base_url, http_client=http, **fake.client_credentials, **options
+    ) as sqod:
+        sqod.appointments.send_message(fake.appointment_id, message="Hello")
+    http.close()
+
+    paths = [request.url.path for request in fake.requests]
+    assert paths[:2] == ["/oauth2/token", "/oauth2/token"]
+    assert [m.message for m in fake.messages] == ["Hello"]
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [
