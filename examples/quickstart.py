@@ -248,7 +248,7 @@ async def show_faults(
         )
         retries, accepted = raw_response(sent).retries_taken, len(hero.messages) - before
     if retries == 1 and accepted == 1:
-        report.ok("Hero 429 Too Many Requests        retried after Retry-After: 0; sent once")
+        report.ok(f"{'sync':5}  {'Hero messages.send, answered 429':44} retried; sent once")
     else:
         report.fail(f"Hero 429: {retries} retries, {accepted} messages accepted")
 
@@ -259,10 +259,8 @@ async def show_faults(
             client.appointments.send_message(sqod.appointment_id, message="Doctor is ready")
         except OutcomeUnknownError:
             acted = len(sqod.messages) - before
-            report.ok(
-                f"SQOD connection dropped after send  OutcomeUnknownError, not resent "
-                f"(the fake had accepted {acted} message)"
-            )
+            what = f"OutcomeUnknownError, not resent; SQOD had accepted {acted}"
+            report.ok(f"{'sync':5}  {'SQOD send_message, connection dropped':44} {what}")
         else:
             report.fail("SQOD dropped send: no OutcomeUnknownError")
 
