@@ -54,7 +54,8 @@ class ErrorReply(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-        self.code = code
+        self.code = code or _code(_phrase(status))
+        """The code given, else the status phrase in snake case (`too_many_requests`)."""
         self.errors = dict(errors or {})
 
 
@@ -337,7 +338,7 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         method, path = self._routed_method(request), _raw_path(request)
         if any(route.pattern.fullmatch(path) for route in self._routes):
             return ErrorReply(405, f"The {method} method is not supported for route {path}.")
-        return ErrorReply(404, f"The route {path} could not be found.", code="not_found")
+        return ErrorReply(404, f"The route {path} could not be found.")
 
     def _routed_method(self, request: httpx.Request) -> str:
         if not (self.method_override and request.method == "POST"):
@@ -353,8 +354,7 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         if fault.body is not None:
             response = _json_or_text(fault.status, fault.body)
         else:
-            phrase = HTTPStatus(fault.status).phrase if fault.status in _STATUSES else "Error"
-            response = self._error_response(ErrorReply(fault.status, phrase, code=_code(phrase)))
+            response = self._error_response(ErrorReply(fault.status, _phrase(fault.status)))
         response.headers.update(headers)
         return response
 
@@ -408,6 +408,10 @@ def _raw_path(request: httpx.Request) -> str:
 
 
 _STATUSES = frozenset(status.value for status in HTTPStatus)
+
+
+def _phrase(status: int) -> str:
+    return HTTPStatus(status).phrase if status in _STATUSES else "Error"
 
 
 def _code(phrase: str) -> str:

@@ -1,4 +1,4 @@
-"""What a fake reads from a request: JSON, forms (Laravel bracket names, multipart), OAuth2.
+"""What a fake reads from a request (JSON, forms, Basic auth) and how it says what was wrong.
 
 Pure functions of an `httpx.Request`, shared by every vendor fake; no vendor knowledge here.
 """
@@ -14,9 +14,17 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
-from pydantic_core import from_json
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails, from_json
 
-__all__ = ["UploadedFile", "basic_credentials", "json_body", "laravel_input", "read_form"]
+__all__ = [
+    "UploadedFile",
+    "basic_credentials",
+    "json_body",
+    "json_problems",
+    "laravel_input",
+    "read_form",
+]
 
 _BRACKET_KEY = re.compile(r"\[([^\[\]]*)\]")
 
@@ -148,3 +156,42 @@ def _lists_from_indexes(value: Any) -> Any:
     if converted and list(converted) == [str(i) for i in range(len(converted))]:
         return list(converted.values())
     return converted
+
+
+_PROBLEMS = {
+    "missing": "is required",
+    "string_type": "must be a string",
+    "string_too_short": "must not be empty",
+    "bool_type": "must be a boolean",
+    "float_type": "must be a number",
+    "int_type": "must be an integer",
+    "dict_type": "must be an object",
+    "list_type": "must be an array",
+    "timezone_aware": "must be a date-time with a UTC offset",
+    "datetime_type": "must be a date-time string",
+    "datetime_parsing": "must be a date-time string",
+    "datetime_from_date_parsing": "must be a date-time string",
+    "json_invalid": "must be a JSON object",
+    "json_type": "must be a JSON object",
+}
+
+
+def json_problems(exc: ValidationError) -> str:
+    """Each error as `field: problem`, joined by "; ": for vendors whose errors are plain text.
+
+    Example: `channel: must be one of email, sms, push or in_app; hipaa: must be a boolean`.
+    """
+    return "; ".join(_problem(error) for error in exc.errors())
+
+
+def _problem(error: ErrorDetails) -> str:
+    field = ".".join(str(part) for part in error["loc"])
+    context = error.get("ctx") or {}
+    kind = error["type"]
+    if not field:
+        return "body: must be a JSON object"
+    if kind == "literal_error":
+        return f"{field}: must be one of {context['expected']}".replace("'", "")
+    if kind == "value_error":
+        return f"{field}: {context['error']}"
+    return f"{field}: {_PROBLEMS.get(kind, error['msg'])}"

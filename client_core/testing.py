@@ -5,7 +5,14 @@ building a fake of another vendor the same way.
 """
 
 from ._fake import ErrorReply, FakeRequest, FakeServer, Reply, Route
-from ._fake_input import UploadedFile, basic_credentials, json_body, laravel_input, read_form
+from ._fake_input import (
+    UploadedFile,
+    basic_credentials,
+    json_body,
+    json_problems,
+    laravel_input,
+    read_form,
+)
 from ._fake_laravel import (
     LaravelBool,
     laravel_error,
@@ -37,6 +44,7 @@ __all__ = [
     "UploadedFile",
     "basic_credentials",
     "json_body",
+    "json_problems",
     "laravel_error",
     "laravel_input",
     "laravel_invalid",

@@ -23,7 +23,6 @@ from typing import Annotated, Any, Literal
 
 import httpx
 from pydantic import AfterValidator, AwareDatetime, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails
 from typing_extensions import TypedDict
 
 from client_core import CallOptions
@@ -33,6 +32,7 @@ from client_core.testing import (
     FakeServer,
     Route,
     json_body,
+    json_problems,
     utc_timestamp,
 )
 
@@ -98,20 +98,6 @@ class _SendBody(_Required, total=False):
 
 
 _SEND_BODY = TypeAdapter(_SendBody)
-
-_PROBLEMS = {
-    "missing": "is required",
-    "string_type": "must be a string",
-    "bool_type": "must be a boolean",
-    "float_type": "must be a number",
-    "timezone_aware": "must be a date-time with a UTC offset",
-    "datetime_type": "must be a date-time string",
-    "datetime_parsing": "must be a date-time string",
-    "datetime_from_date_parsing": "must be a date-time string",
-    "dict_type": "must be a JSON object",
-    "json_invalid": "must be a JSON object",
-    "json_type": "must be a JSON object",
-}
 
 
 class FakeHero(FakeServer[HeroClient, AsyncHeroClient]):
@@ -285,17 +271,7 @@ def _validate(request: httpx.Request) -> _SendBody:
     try:
         return _SEND_BODY.validate_json(request.content, strict=True)
     except ValidationError as exc:
-        raise ErrorReply(400, "; ".join(_problem(e) for e in exc.errors())) from None
-
-
-def _problem(error: ErrorDetails) -> str:
-    field = ".".join(str(part) for part in error["loc"]) or "body"
-    if error["type"] == "literal_error":
-        allowed = error.get("ctx", {}).get("expected", "")
-        return f"{field}: must be one of {allowed}".replace("'", "")
-    if error["type"] == "value_error":
-        return f"{field}: {error.get('ctx', {}).get('error', error['msg'])}"
-    return f"{field}: {_PROBLEMS.get(error['type'], error['msg'])}"
+        raise ErrorReply(400, json_problems(exc)) from None
 
 
 def _given_send_at(request: httpx.Request) -> str | None:

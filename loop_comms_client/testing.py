@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
-from http import HTTPStatus
 from typing import Annotated, Any, Literal, NotRequired
 
 import httpx
 from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationError
-from pydantic_core import ErrorDetails, from_json
+from pydantic_core import from_json
 from typing_extensions import TypedDict
 
 from client_core import CallOptions
@@ -34,6 +33,7 @@ from client_core.testing import (
     FakeRequest,
     Route,
     TokenKeywords,
+    json_problems,
     utc_timestamp,
 )
 
@@ -93,14 +93,6 @@ class _ScheduleBody(_SendBody):
 
 _SEND = TypeAdapter(_SendBody)
 _SCHEDULE = TypeAdapter(_ScheduleBody)
-
-_PROBLEMS = {
-    "missing": "is required",
-    "string_type": "must be a string",
-    "string_too_short": "must not be empty",
-    "bool_type": "must be a boolean",
-    "dict_type": "must be an object",
-}
 
 
 class FakeLoopComms(BearerTokenFake[LoopCommsClient, AsyncLoopCommsClient]):
@@ -183,8 +175,7 @@ class FakeLoopComms(BearerTokenFake[LoopCommsClient, AsyncLoopCommsClient]):
         return ErrorReply(401, "Missing or invalid access token.", code="unauthorized")
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
-        code = error.code or _status_code_name(error.status)
-        return httpx.Response(error.status, json={"error": code, "message": error.message})
+        return httpx.Response(error.status, json={"error": error.code, "message": error.message})
 
     def _sync_client(self, http: httpx.Client, options: CallOptions) -> LoopCommsClient:
         return LoopCommsClient(
@@ -314,26 +305,8 @@ def _validate(adapter: TypeAdapter[Any], body: object) -> Any:
     try:
         return adapter.validate_python(body, strict=True)
     except ValidationError as exc:
-        raise _invalid("; ".join(_problem(error) for error in exc.errors())) from None
-
-
-def _problem(error: ErrorDetails) -> str:
-    field = ".".join(str(part) for part in error["loc"]) or "body"
-    context = error.get("ctx") or {}
-    if error["type"] == "literal_error":
-        return f"{field}: must be one of {context['expected']}"
-    if error["type"] == "value_error":
-        return f"{field}: {context['error']}"
-    return f"{field}: {_PROBLEMS.get(error['type'], error['msg'])}"
+        raise _invalid(json_problems(exc)) from None
 
 
 def _invalid(message: str) -> ErrorReply:
     return ErrorReply(422, message, code="validation_error")
-
-
-def _status_code_name(status: int) -> str:
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        return "error"
-    return phrase.lower().replace(" ", "_").replace("-", "_")

@@ -239,6 +239,7 @@ PINNED = {
         "UploadedFile",
         "basic_credentials",
         "json_body",
+        "json_problems",
         "laravel_error",
         "laravel_input",
         "laravel_invalid",

@@ -36,8 +36,8 @@ def schedule_body(fake: FakeLoopComms, **changes: Any) -> dict[str, Any]:
         ({"channel": MISSING}, "channel: is required"),
         ({"scheduled_at": MISSING}, "scheduled_at: is required"),
         ({"dedup_key": MISSING}, "dedup_key: is required"),
-        ({"channel": "fax"}, "channel: must be one of 'email', 'sms', 'push' or 'in_app'"),
-        ({"channel": "SMS"}, "channel: must be one of 'email', 'sms', 'push' or 'in_app'"),
+        ({"channel": "fax"}, "channel: must be one of email, sms, push or in_app"),
+        ({"channel": "SMS"}, "channel: must be one of email, sms, push or in_app"),
         ({"template_key": ""}, "template_key: must not be empty"),
         ({"person_id": ""}, "person_id: must not be empty"),
         ({"recipient": 447700900123}, "recipient: must be a string"),
@@ -54,7 +54,7 @@ def schedule_body(fake: FakeLoopComms, **changes: Any) -> dict[str, Any]:
         ({"scheduled_at": 1903942800}, "scheduled_at: must be a string"),
         (
             {"channel": "fax", "hipaa": "yes"},
-            "channel: must be one of 'email', 'sms', 'push' or 'in_app'; hipaa: must be a boolean",
+            "channel: must be one of email, sms, push or in_app; hipaa: must be a boolean",
         ),
     ],
 )
