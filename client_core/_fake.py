@@ -187,7 +187,7 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
 
     def async_client(self, **options: Unpack[CallOptions]) -> AsyncClientT:
         """The asyncio twin of `client()`: `async with fake.async_client() as client: ...`."""
-        http = httpx.AsyncClient(transport=self.async_transport())
+        http = httpx.AsyncClient(transport=self.transport())
         client = self._async_client(http, _quick(options))
         client._owns_http = True
         return client
@@ -197,8 +197,8 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         return httpx.MockTransport(self._answer)
 
     def async_transport(self) -> httpx.MockTransport:
-        """`transport()` for an `httpx.AsyncClient`: its delays sleep without blocking the loop."""
-        return httpx.MockTransport(self._answer_async)
+        """`transport()` for an `httpx.AsyncClient` (the same one: delays never block a loop)."""
+        return self.transport()
 
     @contextmanager
     def mock(self) -> Iterator[str]:
@@ -360,28 +360,14 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
 
     def _answer(self, request: httpx.Request) -> httpx.Response:
         request.read()
-        reply = self.handle(request)
-        delay, outcome = _mock_outcome(request, reply)
+        outcome, delay = _mock_outcome(request, self.handle(request))
         if isinstance(outcome, Exception):
-            time.sleep(delay)
             raise outcome
         if not delay:
             return outcome
-        # respx calls this for async clients too: the body waits as the client reads it.
+        # One handler for sync and async clients: the body waits as the client reads it.
         body = _LateBody(outcome.content, delay)
         return httpx.Response(outcome.status_code, headers=outcome.headers, stream=body)
-
-    async def _answer_async(self, request: httpx.Request) -> httpx.Response:
-        import anyio
-
-        await request.aread()
-        reply = self.handle(request)
-        delay, outcome = _mock_outcome(request, reply)
-        if delay:
-            await anyio.sleep(delay)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
 
 
 class _LateBody(httpx.SyncByteStream, httpx.AsyncByteStream):
@@ -430,18 +416,18 @@ def _json_or_text(status: int, body: object) -> httpx.Response:
 
 def _mock_outcome(
     request: httpx.Request, reply: Reply
-) -> tuple[float, httpx.Response | httpx.RequestError]:
+) -> tuple[httpx.Response | httpx.RequestError, float]:
     # In memory, time is simulated: a lost answer or an over-long delay fails at once.
     read_timeout = (request.extensions.get("timeout") or {}).get("read")
     if reply.lost == "refuse":
-        return 0.0, httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        return httpx.ConnectError("[Errno 111] Connection refused", request=request), 0.0
     if reply.lost == "timeout" or (read_timeout is not None and reply.delay >= read_timeout):
-        return 0.0, httpx.ReadTimeout("The read operation timed out", request=request)
+        return httpx.ReadTimeout("The read operation timed out", request=request), 0.0
     if reply.lost == "drop":
         message = "Server disconnected without sending a response."
-        return reply.delay, httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message, request=request), 0.0
     assert reply.response is not None
-    return reply.delay, reply.response
+    return reply.response, reply.delay
 
 
 def _quick(options: CallOptions) -> CallOptions:
