@@ -114,6 +114,9 @@ class ClientCredentialsAuth(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
+            # Read the 401 first: that hands its connection back to the pool. Held while we
+            # wait for the refresh lock, a full pool would starve the token request itself.
+            response.read()
             stale = token
 
     async def async_auth_flow(
@@ -132,6 +135,7 @@ class ClientCredentialsAuth(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
+            await response.aread()  # hand the connection back before waiting (see sync flow)
             stale = token
 
     def _lock_for_async(self) -> anyio.Lock:
