@@ -9,6 +9,7 @@ from typing import IO, Any, Generic, TypeAlias, TypeVar
 from urllib.parse import quote
 
 from ._models import Resource, check_uuid
+from ._text import check_encodable, check_header_value
 
 __all__ = [
     "Call",
@@ -56,6 +57,10 @@ class Call(Generic[ResultT]):
     paged: bool = False
     """The answer is one page of a list of `returns` (sent with `send_page`)."""
 
+    def __post_init__(self) -> None:
+        if self.files is not None:
+            _check_parts(self.files)
+
     def page(self, number: int) -> Call[ResultT]:
         """The same call for another page of a paginated list."""
         return replace(self, params={**(self.params or {}), "page": number})
@@ -76,6 +81,7 @@ def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
         raise ValueError(f"{name} must be a non-empty id")
     if "/" in value or "\\" in value:
         raise ValueError(f"{name} must not contain '/' or '\\'")
+    check_encodable(value, name)
     return quote(value, safe="")
 
 
@@ -97,6 +103,19 @@ def repeated_files(
                 f"(filename, content[, content_type]) tuple, got {type(file).__name__}"
             )
     return [(field, file) for file in files]
+
+
+def _check_parts(files: RequestFiles) -> None:
+    # Part headers are written as given: a CR/LF in a content type would add a header.
+    pairs = files.items() if isinstance(files, Mapping) else files
+    for index, (field, file) in enumerate(pairs):
+        check_encodable(field, f"files[{index}]: the field name")
+        if not isinstance(file, tuple):
+            continue
+        check_encodable(file[0], f"files[{index}]: the file name")
+        content_type = file[2] if len(file) > 2 else None
+        if content_type is not None:
+            check_header_value(content_type, f"files[{index}]: the content type", spaces=True)
 
 
 def _is_file(value: object) -> bool:

@@ -14,6 +14,7 @@ from typing_extensions import TypedDict
 
 from ._auth import BearerAuth, ClientCredentialsAuth
 from ._retry import RetryPolicy
+from ._text import check_header_value, checked_headers
 from ._transport import ClientSettings, HttpT
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "ClientOptions",
     "check_base_url",
     "client_settings",
+    "credential",
     "resolve_base_url",
     "token_auth",
 ]
@@ -92,6 +94,14 @@ def require(value: str | None, name: str, env: str) -> str:
     return value
 
 
+def credential(value: str | None, name: str, env: str, *, spaces: bool = False) -> str:
+    """`require` for a key, token or id sent in a header, refusing stray characters.
+
+    `spaces=True` lets single inner spaces through (an OAuth2 client id or secret may hold one).
+    """
+    return check_header_value(require(value, name, env), name, spaces=spaces)
+
+
 def token_or_credentials(
     token: str | None,
     client_id: str | None,
@@ -105,18 +115,19 @@ def token_or_credentials(
     """
     names = (f"{env_prefix}_TOKEN", f"{env_prefix}_CLIENT_ID", f"{env_prefix}_CLIENT_SECRET")
     if token:
-        return token
+        return check_header_value(token, "token")
     if client_id or client_secret:
         return ClientCredentials(
-            require(client_id, "client_id", names[1]),
-            require(client_secret, "client_secret", names[2]),
+            credential(client_id, "client_id", names[1], spaces=True),
+            credential(client_secret, "client_secret", names[2], spaces=True),
         )
     env_token = from_env(None, names[0])
     if env_token:
-        return env_token
+        return check_header_value(env_token, f"token (from {names[0]})")
     if from_env(None, names[1]) or from_env(None, names[2]):
         return ClientCredentials(
-            require(None, "client_id", names[1]), require(None, "client_secret", names[2])
+            credential(None, "client_id", names[1], spaces=True),
+            credential(None, "client_secret", names[2], spaces=True),
         )
     raise ValueError(
         f"credentials are required: pass token= (or set {names[0]}), or client_id= and "
@@ -153,6 +164,12 @@ def token_auth(
 def check_base_url(url: str, *, name: str = "base_url", env: str | None = None) -> str:
     """Refuse anything but https (plain http only for localhost); strip the trailing slash."""
     where = f"{name}" + (f" (or {env})" if env else "")
+    if any(char.isspace() or not char.isprintable() for char in url):
+        # httpx would take it here and raise InvalidURL on every call instead.
+        raise ValueError(
+            f"{where} must not hold whitespace or control characters (check for a stray "
+            "space, tab or newline)"
+        )
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -192,6 +209,7 @@ def client_settings(
     unknown = sorted(set(options) - _OPTION_NAMES)
     if unknown:
         raise TypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    extra_headers = checked_headers(options.get("default_headers", {}))
     retry = options.get("retry_policy") or RetryPolicy(max_retries=options.get("max_retries", 2))
     timeout = options.get("timeout", DEFAULT_TIMEOUT)
     headers = {
@@ -199,7 +217,7 @@ def client_settings(
         "User-Agent": f"care-messaging-clients/{__version__} ({package}; python "
         f"{sys.version_info.major}.{sys.version_info.minor}; httpx {httpx.__version__})",
         **(vendor_headers or {}),
-        **options.get("default_headers", {}),
+        **extra_headers,
     }
     return ClientSettings(
         base_url=base_url,

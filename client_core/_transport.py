@@ -32,6 +32,7 @@ from ._errors import (
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
 from ._pagination import AsyncPage, SyncPage, parse_page
 from ._retry import RetryPolicy
+from ._text import check_encodable, checked_headers
 
 if TYPE_CHECKING:
     import tenacity
@@ -150,7 +151,8 @@ class BaseClient(Generic[HttpT]):
         if not isinstance(max_retries, NotGiven):
             settings = replace(settings, retry=replace(settings.retry, max_retries=max_retries))
         if not isinstance(default_headers, NotGiven):
-            settings = replace(settings, headers={**settings.headers, **default_headers})
+            headers = {**settings.headers, **checked_headers(default_headers)}
+            settings = replace(settings, headers=headers)
         clone = copy.copy(self)
         clone._owns_http = False  # the pool belongs to the client it was copied from
         clone._apply(settings)
@@ -165,20 +167,32 @@ class BaseClient(Generic[HttpT]):
         content = None
         headers = self._headers
         if call.json is not None:
-            content = json.dumps(
-                call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            text = json.dumps(call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            content = text.encode(errors="surrogatepass")
+            if not content.isascii():
+                check_encodable(text, f"{call.method} {call.path}: the request body")
             headers = self._json_headers
-        request = self._http.build_request(
-            method,
-            self._settings.base_url + call.path,
-            params=params,
-            content=content,
-            data=call.form,
-            files=call.files,
-            headers=headers,
-            timeout=self._settings.timeout,
-        )
+        unencodable = False
+        try:
+            request = self._http.build_request(
+                method,
+                self._settings.base_url + call.path,
+                params=params,
+                content=content,
+                data=call.form,
+                files=call.files,
+                headers=headers,
+                timeout=self._settings.timeout,
+            )
+        except UnicodeEncodeError:
+            unencodable = True
+        if unencodable:
+            # Builders check their fields first; this is the net for one they let through.
+            # Raised outside the handler: the codec's error quotes the text (patient data).
+            raise ValueError(
+                f"{call.method} {call.path}: a field holds text that cannot be encoded as UTF-8 "
+                "(a lone surrogate, such as half of an emoji); the value is not shown"
+            )
         if call.files is not None:
             request.read()  # every retry must send the same bytes, even from a one-shot stream
         return request

@@ -14,6 +14,7 @@ from client_core import (
     SyncAPIClient,
     check_uuid,
     client_settings,
+    credential,
     require,
     resolve_base_url,
 )
@@ -38,7 +39,7 @@ class _PlannrClientBase(BaseClient[HttpT]):
         base_url: str | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        auth = BearerAuth(require(token, "token", "PLANNR_TOKEN"))
+        auth = BearerAuth(credential(token, "token", "PLANNR_TOKEN"))
         account = require(account_uuid, "account_uuid", "PLANNR_ACCOUNT_UUID")
         account = check_uuid(account, "account_uuid (or PLANNR_ACCOUNT_UUID)")
         settings = client_settings(

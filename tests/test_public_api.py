@@ -69,6 +69,7 @@ PINNED = {
         "check_base_url",
         "check_uuid",
         "client_settings",
+        "credential",
         "from_env",
         "laravel_form",
         "page_params",
