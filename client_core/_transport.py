@@ -13,10 +13,10 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 import httpx
-from pydantic_core import from_json
 
 from ._auth import StaticHeaderAuth
 from ._call import Call
@@ -25,8 +25,10 @@ from ._errors import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     OutcomeUnknownError,
     ResponseValidationError,
+    parse_json,
     status_error,
 )
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
@@ -159,6 +161,11 @@ class BaseClient(Generic[HttpT]):
         return clone
 
     def _build_request(self, call: Call[Any]) -> httpx.Request:
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"{type(self).__name__} is closed: make calls before close() / aclose() or the "
+                "end of its `with` block, or create a new client"
+            )
         method, params = call.method, call.params
         if call.tunnel or (self._settings.method_override and method == "PATCH"):
             # Laravel method spoofing: POST carrying the real verb in `_method`.
@@ -284,14 +291,24 @@ def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
         problem = "an empty body"
     else:
         try:
-            return from_json(content)
+            body = parse_json(content)
         except ValueError:
             problem = "a body that is not JSON"
+        else:
+            if body is not None:
+                return body
+            problem = "JSON null instead of an object"
     raise ResponseValidationError(
         f"{response.request.method} {response.request.url.path}: the vendor accepted the request "
         f"(status {response.status_code}) but sent {problem}; do not resend before checking",
         response=response,
     )
+
+
+def _no_cookies() -> CookieJar:
+    # None of these APIs uses cookies; a jar would replay whatever a gateway sets, and one
+    # Latin-1 cookie would make every later request fail before it is sent.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _elapsed_ms(response: httpx.Response) -> float:
@@ -310,7 +327,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     """The blocking shell: sends what `BaseClient` builds. Use as a context manager or close()."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.Client:
-        return httpx.Client(timeout=settings.timeout, follow_redirects=False)
+        return httpx.Client(timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies())
 
     def send(self, call: Call[ResultT]) -> ResultT:
         """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
@@ -335,7 +352,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
         attempts.begin()
         try:
-            response = self._http.send(request, auth=self._auth)
+            response = self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
@@ -356,7 +373,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """The asyncio shell: sends what `BaseClient` builds. Use `async with` or `await aclose()`."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=False)
+        return httpx.AsyncClient(
+            timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies()
+        )
 
     async def send(self, call: Call[ResultT]) -> ResultT:
         """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
@@ -383,7 +402,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     async def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
         attempts.begin()
         try:
-            response = await self._http.send(request, auth=self._auth)
+            response = await self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)

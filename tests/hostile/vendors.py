@@ -167,6 +167,15 @@ TOKEN_VENDORS = (SQOD, LOOP)
 """Vendors with an OAuth2 client-credentials flow."""
 
 
+def invoke(
+    vendor: Vendor, kind: str, client: Any, fake: Any, text: str = "hi", key: str = "k1"
+) -> Any:
+    """The vendor's `send` or `read` (by `kind`), awaited for the async twin."""
+    if kind == "send":
+        return resolve(vendor.send(client, fake, text, key))
+    return resolve(vendor.read(client, fake))
+
+
 def sent_messages(fake: Any) -> int:
     """How many messages the fake accepted."""
     return len(fake.messages)
