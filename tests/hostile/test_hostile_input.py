@@ -72,7 +72,8 @@ def test_a_credential_with_a_stray_character_is_refused_at_construction(
         vendor.client_class(twin)(**kwargs)
     assert "cannot be sent in an HTTP header" in str(caught.value)
     assert_hidden(SECRET, caught.value)
-    record(f"credential `{kwarg}` with a stray character ({label})", "ValueError at construction")
+    stray = "newline, CR/LF, NBSP, zero-width space, accented letter"
+    record(f"credential `{kwarg}` with a stray character ({stray})", "ValueError at construction")
 
 
 def _unencodable_calls() -> list[Any]:
