@@ -33,12 +33,15 @@ from client_core.kit import (
     Resource,
     SyncAPIClient,
     client_settings,
+    path_segment,
 )
-from tests.conftest import Script, resolve
+from plannr_client import AsyncPlannrClient, Message, PlannrClient
+from tests.conftest import PLANNR_ACCOUNT_UUID, Script, resolve
 
 pytestmark = pytest.mark.anyio
 
 BASE = "https://toy.test"
+CONVERSATION = "0b6c8c1e-4b7e-4c3a-9f59-1b2f0e8d7a61"
 
 
 class Act(Resource):
@@ -200,3 +203,25 @@ async def test_the_statically_checked_lines_also_run(twin: str) -> None:
     else:
         await _static_async_results(client)
     assert len(script.requests) == 3
+
+
+async def test_a_vendor_client_sends_a_call_it_does_not_wrap_like_its_own(twin: str) -> None:
+    # docs/unwrapped-endpoints.md: the escape hatch takes the wrapped calls' path (auth,
+    # vendor headers, parsing, raw_response).
+    script = Script(httpx.Response(200, json={"data": {"uuid": "m-1", "contents": "Hi"}}))
+    transport = httpx.MockTransport(script)
+    options: dict[str, Any] = {"token": "t-9", "account_uuid": PLANNR_ACCOUNT_UUID}
+    if twin == "sync":
+        client: Any = PlannrClient(http_client=httpx.Client(transport=transport), **options)
+    else:
+        client = AsyncPlannrClient(http_client=httpx.AsyncClient(transport=transport), **options)
+    path = f"/api/v1/conversation/{path_segment(CONVERSATION, 'conversation_uuid', uuid=True)}"
+    message = await resolve(
+        client.send(Call("GET", path + "/messages/m-1", Message, idempotent=True))
+    )
+    assert isinstance(message, Message)
+    assert message.uuid == "m-1"
+    sent = script.requests[0]
+    assert sent.headers["authorization"] == "Bearer t-9"
+    assert sent.headers["x-plannr-account-uuid"] == PLANNR_ACCOUNT_UUID
+    assert raw_response(message).status_code == 200

@@ -1,6 +1,6 @@
 """The import rules `make lint` enforces (pyproject's import-linter contracts) catch what they say.
 
-Each case copies the five packages to a temporary directory, plants one import, and runs
+Each case copies the checked packages to a temporary directory, plants one import, and runs
 `lint-imports` there: the tree as it is keeps every contract, each planted import breaks one.
 """
 
@@ -10,12 +10,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["client_core", "sqod_client", "plannr_client", "hero_client", "loop_comms_client"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PACKAGES: list[str] = PYPROJECT["tool"]["importlinter"]["root_packages"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 
 
