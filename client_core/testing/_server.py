@@ -29,7 +29,7 @@ from .._transport import AsyncAPIClient, SyncAPIClient
 from ._input import read_form
 from ._reply import Lost, Reply
 
-__all__ = ["ErrorReply", "FakeRequest", "FakeServer", "Reply", "Route"]
+__all__ = ["ErrorReply", "FakeRequest", "FakeServer", "Route"]
 
 SyncClientT = TypeVar("SyncClientT", bound=SyncAPIClient)
 AsyncClientT = TypeVar("AsyncClientT", bound=AsyncAPIClient)
