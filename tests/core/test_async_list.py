@@ -192,11 +192,11 @@ async def test_each_await_sends_afresh() -> None:
     assert len(pages.requests) == 2
 
 
-def test_repr_names_the_model_but_no_path_or_id() -> None:
-    client = AsyncSqodClient(base_url="https://acme.sqod.test", token="t")
-    listing = AsyncPlannrClient(token="t", account_uuid=PLANNR_ACCOUNT_UUID).conversations
-    assert repr(client.appointments.list()) == "AsyncPaginator[Appointment]"
-    assert CONVERSATION_UUID not in repr(listing.list_messages(CONVERSATION_UUID))
+async def test_repr_names_the_model_but_no_path_or_id() -> None:
+    async with AsyncPlannrClient(token="t", account_uuid=PLANNR_ACCOUNT_UUID) as plannr:
+        listing = plannr.conversations.list_messages(CONVERSATION_UUID)
+        assert repr(listing) == "AsyncPaginator[Message]"
+        assert CONVERSATION_UUID not in repr(listing)
 
 
 async def test_both_spellings_type_check() -> None:
@@ -221,11 +221,21 @@ async def test_both_spellings_type_check() -> None:
     assert page.data[0].id == ids[0]
 
 
-def test_every_vendor_list_is_typed_as_an_async_paginator() -> None:
-    plannr = AsyncPlannrClient(token="t", account_uuid=PLANNR_ACCOUNT_UUID)
-    loop = AsyncLoopCommsClient(token="t")
-    assert_type(plannr.conversations.list(), AsyncPaginator[Conversation])
-    assert_type(plannr.conversations.list_messages(CONVERSATION_UUID), AsyncPaginator[Message])
-    assert_type(plannr.logins.list(), AsyncPaginator[Login])
-    assert_type(loop.messages.list_scheduled(brand_id="b"), AsyncPaginator[ScheduledMessage])
-    assert isinstance(plannr.logins.list(), AsyncPaginator)
+async def test_every_vendor_list_is_typed_as_an_async_paginator() -> None:
+    async with (
+        AsyncPlannrClient(token="t", account_uuid=PLANNR_ACCOUNT_UUID) as plannr,
+        AsyncLoopCommsClient(token="t") as loop,
+        AsyncSqodClient(base_url="https://acme.sqod.test", token="t") as sqod,
+    ):
+        listings = [
+            assert_type(sqod.appointments.list(), AsyncPaginator[Appointment]),
+            assert_type(plannr.conversations.list(), AsyncPaginator[Conversation]),
+            assert_type(
+                plannr.conversations.list_messages(CONVERSATION_UUID), AsyncPaginator[Message]
+            ),
+            assert_type(plannr.logins.list(), AsyncPaginator[Login]),
+            assert_type(
+                loop.messages.list_scheduled(brand_id="b"), AsyncPaginator[ScheduledMessage]
+            ),
+        ]
+    assert all(isinstance(listing, AsyncPaginator) for listing in listings)
