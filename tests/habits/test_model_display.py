@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
-from IPython.lib.pretty import pretty
+from IPython.lib import pretty as ipython_pretty
 
 from hero_client.models import SentMessage
 from sqod_client.models import Appointment
@@ -17,6 +18,7 @@ from tests.conftest import fake_twin, resolve
 from .vendors import SAMPLE_CALLS
 
 FIXTURES = Path(__file__).parent.parent
+pretty = cast(Callable[[object], str], ipython_pretty.pretty)  # IPython ships no annotations
 
 
 def _shown_names(text: str) -> list[str]:
