@@ -96,7 +96,7 @@ def test_the_pages_have_python_blocks() -> None:
 
 def test_every_python_block_type_checks(tmp_path: Path) -> None:
     (tmp_path / "_docs_names.py").write_text(NAMES)
-    where: dict[str, str] = {}
+    where: dict[str, tuple[Snippet, int]] = {}  # module -> its block, lines added in front
     for index, snippet in enumerate(snippets()):
         header = FILE_HEADER.match(snippet.code)
         if header:
@@ -105,11 +105,13 @@ def test_every_python_block_type_checks(tmp_path: Path) -> None:
             for parent in target.relative_to(tmp_path).parents:
                 if parent != Path("."):
                     (tmp_path / parent / "__init__.py").touch()
-            target.write_text(snippet.code)
+            module = snippet.code
         else:
             target = tmp_path / f"snippet_{index:03}.py"
-            target.write_text(as_module(snippet.code))
-        where[str(target.relative_to(tmp_path))] = snippet.where
+            module = as_module(snippet.code)
+        target.write_text(module)
+        added = module.count("\n") - snippet.code.count("\n")
+        where[str(target.relative_to(tmp_path))] = (snippet, added)
 
     stdout, stderr, status = mypy_api.run(
         [
@@ -124,14 +126,18 @@ def test_every_python_block_type_checks(tmp_path: Path) -> None:
     )
 
     problems = [_locate(line, where) for line in stdout.splitlines() if ": error:" in line]
-    assert status == 0 and not problems, "\n".join(problems) or stdout + stderr
+    assert not problems, "\n".join(problems)
+    assert status == 0, stdout + stderr
 
 
-def _locate(line: str, where: dict[str, str]) -> str:
-    """A mypy error line, with the page and line of the block it came from."""
-    path = line.split(":", 1)[0]
-    name = next((name for name in where if path.endswith(name)), path)
-    return f"{where.get(name, name)}: {line.split(': ', 1)[-1]}"
+def _locate(line: str, where: dict[str, tuple[Snippet, int]]) -> str:
+    """A mypy error line, pointing at the page and line it came from."""
+    path, number, message = line.split(":", 2)
+    name = next((name for name in where if path.endswith(name)), None)
+    if name is None:
+        return line
+    snippet, added = where[name]
+    return f"{snippet.page.relative_to(ROOT)}:{snippet.line + int(number) - 1 - added}:{message}"
 
 
 @pytest.mark.parametrize("snippet", snippets(), ids=lambda s: s.where)
