@@ -29,7 +29,7 @@ unit: $(BIN)/.installed
 
 # The documentation site, into site/; --strict turns a broken link or reference into a failure.
 docs: $(BIN)/.installed
-	$(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/overhead.py
