@@ -229,6 +229,12 @@ class MissingFieldError(AttributeError):
             f"{model} was returned unvalidated (see the warning logged with the response)",
             name=field,
         )
+        self.model = model
+        """The model's class name, e.g. `Appointment`."""
+
+    def __reduce__(self) -> tuple[type[MissingFieldError], tuple[str, str]]:
+        # Task queues pickle exceptions; rebuild from the two names, not the message.
+        return (type(self), (self.model, str(self.name)))
 
 
 @dataclass(frozen=True, slots=True)

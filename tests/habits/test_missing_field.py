@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import httpx
 import pytest
 
@@ -42,3 +44,13 @@ async def test_hasattr_and_getattr_with_default_keep_working(make_hero: HeroFact
     with pytest.raises(AttributeError) as caught:
         _ = sent.no_such_field
     assert not isinstance(caught.value, MissingFieldError)  # only declared fields say "lacked"
+
+
+def test_the_error_survives_pickle() -> None:
+    error = MissingFieldError("Appointment", "id")
+
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert type(copy) is MissingFieldError
+    assert str(copy) == str(error)
+    assert (copy.model, copy.name) == ("Appointment", "id")
