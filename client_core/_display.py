@@ -40,30 +40,25 @@ def _sent_fields(model: Resource) -> list[tuple[str, object]]:
     ]
 
 
-def _text(value: object, depth: int) -> str:
+def _text(value: object, depth: int, lead: int = 0) -> str:
+    """`value` at nesting `depth`, placed after `lead` characters on its first line."""
     from ._models import Resource  # _models imports this module to use it
 
     if isinstance(value, Resource):
-        parts = [f"{name}={_text(item, depth + 1)}" for name, item in _sent_fields(value)]
-        return _joined(f"{type(value).__name__}(", parts, ")", depth)
-    if isinstance(value, list | tuple):
-        parts = [_text(item, depth + 1) for item in value]
-        return _joined(
-            "[" if isinstance(value, list) else "(",
-            parts,
-            "]" if isinstance(value, list) else ")",
-            depth,
-        )
-    if isinstance(value, dict):
-        parts = [f"{key!r}: {_text(item, depth + 1)}" for key, item in value.items()]
-        return _joined("{", parts, "}", depth)
-    return repr(value)
-
-
-def _joined(opening: str, parts: list[str], closing: str, depth: int) -> str:
+        opening, closing = f"{type(value).__name__}(", ")"
+        items = [(f"{name}=", item) for name, item in _sent_fields(value)]
+    elif isinstance(value, list | tuple):
+        opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+        items = [("", item) for item in value]
+    elif isinstance(value, dict):
+        opening, closing = "{", "}"
+        items = [(f"{key!r}: ", item) for key, item in value.items()]
+    else:
+        return repr(value)
+    parts = [label + _text(item, depth + 1, len(label)) for label, item in items]
     one_line = opening + ", ".join(parts) + closing
-    if "\n" not in one_line and len(_INDENT * depth) + len(one_line) <= _WIDTH:
+    # +1: the comma that follows a nested value
+    if "\n" not in one_line and len(_INDENT) * depth + lead + len(one_line) + 1 <= _WIDTH:
         return one_line
     inner = _INDENT * (depth + 1)
-    lines = [opening, *(f"{inner}{part}," for part in parts), _INDENT * depth + closing]
-    return "\n".join(lines)
+    return "\n".join([opening, *(f"{inner}{part}," for part in parts), _INDENT * depth + closing])

@@ -51,3 +51,8 @@ def test_the_changelog_follows_keep_a_changelog() -> None:
     releases = re.findall(r"^## \[(\d+)\.(\d+)\.(\d+)\]", text, re.M)
     as_numbers = [tuple(int(part) for part in release) for release in releases]
     assert as_numbers == sorted(as_numbers, reverse=True)  # newest first
+
+
+def test_the_docs_site_shows_this_changelog() -> None:
+    page = CHANGELOG.parent / "docs" / "changelog.md"
+    assert page.read_text().strip() == '--8<-- "CHANGELOG.md"'  # included at build time

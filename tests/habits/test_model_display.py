@@ -66,6 +66,8 @@ def test_a_long_model_reads_one_field_per_line_without_unset_flags() -> None:
         n for n in Appointment.model_fields if n in full.model_fields_set
     ]
     assert len(full.model_fields_set) > 10
+    folded = [line for line in str(full).splitlines() if line.rstrip(",").endswith(")")]
+    assert all(len(line) <= 88 for line in folded)  # a nested model kept on one line fits
     assert str(partial) == f"Appointment(id='{full.id}', status='waiting', custom=1)"
     assert "features_call_recording_enable" not in str(partial)
     assert "features_call_recording_enable=None" in repr(partial)  # repr keeps its shape
