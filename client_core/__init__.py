@@ -22,7 +22,7 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
-from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, raw_response
+from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
 from ._paginator import AsyncPaginator
 from ._retry import RetryPolicy
@@ -47,6 +47,7 @@ __all__ = [
     "FileContent",
     "FileTypes",
     "InternalServerError",
+    "MissingFieldError",
     "NotFoundError",
     "NotGiven",
     "OutcomeUnknownError",

@@ -44,6 +44,7 @@ from ._models import (
 )
 from ._pagination import AsyncPage, SyncPage, page_params
 from ._paginator import AsyncPaginator
+from ._resource_property import resource_property
 from ._transport import AsyncAPIClient, AsyncResource, BaseClient, SyncAPIClient, SyncResource
 
 __all__ = [
@@ -87,6 +88,7 @@ __all__ = [
     "request_body",
     "require",
     "resolve_base_url",
+    "resource_property",
     "token_auth",
     "token_or_credentials",
 ]
