@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -164,7 +165,8 @@ class ClientCredentialsAuth(httpx.Auth):
         if "User-Agent" in api_request.headers:
             headers["User-Agent"] = api_request.headers["User-Agent"]
         if self._basic is not None:
-            pair = ":".join(self._basic).encode()
+            # RFC 6749 section 2.3.1: form-urlencode id and secret before joining them with ":".
+            pair = ":".join(quote_plus(part, safe="") for part in self._basic).encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         timeout = api_request.extensions.get("timeout")
         return httpx.Request(

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal
+from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,14 +14,16 @@ from typing_extensions import TypedDict
 
 from ._auth import BearerAuth, ClientCredentialsAuth
 from ._retry import RetryPolicy
-from ._text import check_header_value, checked_headers
-from ._transport import ClientSettings, HttpT
+from ._text import check_form_value, check_header_value, checked_headers
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "CallOptions",
     "ClientCredentials",
     "ClientOptions",
+    "ClientSettings",
+    "HttpT",
     "check_base_url",
     "client_settings",
     "credential",
@@ -29,7 +31,7 @@ __all__ = [
     "token_auth",
 ]
 
-__version__ = "0.1.0"
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for every phase but connecting, which gets 5 s."""
@@ -68,6 +70,20 @@ class ClientOptions(CallOptions, Generic[HttpT], total=False):
 _OPTION_NAMES = frozenset(ClientOptions.__annotations__)
 
 
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """Everything a client needs besides its connection pool; built once per client."""
+
+    base_url: str
+    auth: httpx.Auth
+    headers: Mapping[str, str]
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    logger_name: str
+    strict_responses: bool = False
+    method_override: bool = False
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class ClientCredentials:
     """An OAuth2 client id and secret, resolved from arguments or the environment."""
@@ -94,12 +110,14 @@ def require(value: str | None, name: str, env: str) -> str:
     return value
 
 
-def credential(value: str | None, name: str, env: str, *, spaces: bool = False) -> str:
-    """`require` for a key, token or id sent in a header, refusing stray characters.
+def credential(value: str | None, name: str, env: str) -> str:
+    """`require` for a key, token or id sent in a header, refusing stray characters."""
+    return check_header_value(require(value, name, env), name)
 
-    `spaces=True` lets single inner spaces through (an OAuth2 client id or secret may hold one).
-    """
-    return check_header_value(require(value, name, env), name, spaces=spaces)
+
+def _client_credential(value: str | None, name: str, env: str) -> str:
+    # Sent percent-encoded (RFC 6749 2.3.1): visible non-ASCII letters and inner spaces are fine.
+    return check_form_value(require(value, name, env), name)
 
 
 def token_or_credentials(
@@ -118,16 +136,16 @@ def token_or_credentials(
         return check_header_value(token, "token")
     if client_id or client_secret:
         return ClientCredentials(
-            credential(client_id, "client_id", names[1], spaces=True),
-            credential(client_secret, "client_secret", names[2], spaces=True),
+            _client_credential(client_id, "client_id", names[1]),
+            _client_credential(client_secret, "client_secret", names[2]),
         )
     env_token = from_env(None, names[0])
     if env_token:
         return check_header_value(env_token, f"token (from {names[0]})")
     if from_env(None, names[1]) or from_env(None, names[2]):
         return ClientCredentials(
-            credential(None, "client_id", names[1], spaces=True),
-            credential(None, "client_secret", names[2], spaces=True),
+            _client_credential(None, "client_id", names[1]),
+            _client_credential(None, "client_secret", names[2]),
         )
     raise ValueError(
         f"credentials are required: pass token= (or set {names[0]}), or client_id= and "

@@ -8,13 +8,22 @@ body) in their own errors.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
-__all__ = ["check_encodable", "check_header_value", "checked_headers", "unencodable"]
+__all__ = [
+    "check_encodable",
+    "check_form_value",
+    "check_header_value",
+    "checked_headers",
+    "unencodable",
+]
 
 # Visible ASCII; header values other than credentials may also hold single inner spaces.
 _TOKEN_CHARS = re.compile(r"[!-~]+")
 _HEADER_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")
+# Control, format (zero-width), line and paragraph separators, and spaces other than " ".
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 
 def check_header_value(value: str, name: str, *, spaces: bool = False) -> str:
@@ -33,6 +42,26 @@ def check_header_value(value: str, name: str, *, spaces: bool = False) -> str:
             + " (often a newline or space copied with it); the value is not shown"
         )
     return value
+
+
+def check_form_value(value: str, name: str) -> str:
+    """`value` unless it holds what is never meant: an invisible or control character, or
+    whitespace at an end; a ValueError naming `name` otherwise (the value is never shown).
+
+    For values sent form-encoded (OAuth2 client ids and secrets, percent-encoded per RFC 6749),
+    where visible non-ASCII letters and inner spaces are legitimate.
+    """
+    if not isinstance(value, str) or value != value.strip() or any(map(_invisible, value)):
+        raise ValueError(
+            f"{name} holds a line break, a control or invisible character (such as a "
+            "non-breaking or zero-width space), or whitespace at an end (often copied with "
+            "it); the value is not shown"
+        )
+    return value
+
+
+def _invisible(char: str) -> bool:
+    return char != " " and (char.isspace() or unicodedata.category(char) in _INVISIBLE)
 
 
 def checked_headers(headers: Mapping[str, str]) -> dict[str, str]:

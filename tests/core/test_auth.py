@@ -13,7 +13,8 @@ import anyio
 import httpx
 import pytest
 
-from client_core import BearerAuth, ClientCredentialsAuth, HeaderAuth, raw_response
+from client_core import raw_response
+from client_core.kit import BearerAuth, ClientCredentialsAuth, HeaderAuth
 from sqod_client import (
     AsyncSqodClient,
     AuthenticationError,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from client_core import token_or_credentials
+from client_core.kit import token_or_credentials
 from sqod_client import (
     AuthenticationError,
     OutcomeUnknownError,
