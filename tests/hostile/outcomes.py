@@ -6,7 +6,7 @@ A test calls `record(fault, answer, duplicates=..., losses=...)` once per scenar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -18,14 +18,20 @@ class Outcome:
     runs: int = 0
     duplicates: int = 0
     losses: int = 0
+    ends: set[str] = field(default_factory=set)
+    """How the calls ended (a result or an error class), when the scenario varies by vendor."""
 
 
 OUTCOMES: dict[str, Outcome] = {}
 
 
-def record(fault: str, answer: str, *, duplicates: int = 0, losses: int = 0) -> None:
+def record(
+    fault: str, answer: str, *, duplicates: int = 0, losses: int = 0, ended: str = ""
+) -> None:
     """Count one run of `fault`: the client's answer, and duplicates or losses it caused."""
     row = OUTCOMES.setdefault(fault, Outcome(fault, answer))
     row.runs += 1
+    if ended:
+        row.ends.add(ended)
     row.duplicates += duplicates
     row.losses += losses

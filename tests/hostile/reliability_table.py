@@ -21,7 +21,8 @@ def render(outcomes: Iterable[Outcome]) -> str:
     ]
     for row in rows:
         fault = row.fault.replace("|", "\\|")
-        lines.append(f"| {fault} | {row.answer} | {row.runs} | {row.duplicates} | {row.losses} |")
+        answer = row.answer + (f" (ends: {', '.join(sorted(row.ends))})" if row.ends else "")
+        lines.append(f"| {fault} | {answer} | {row.runs} | {row.duplicates} | {row.losses} |")
     runs = sum(r.runs for r in rows)
     duplicates = sum(r.duplicates for r in rows)
     losses = sum(r.losses for r in rows)
