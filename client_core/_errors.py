@@ -200,7 +200,7 @@ def _pickled_state(error: APIError) -> dict[str, Any]:
     state = {k: v for k, v in error.__dict__.items() if k not in skipped}
     request = error.__dict__.get("request")
     if isinstance(request, httpx.Request):
-        state["request"] = (request.method, str(request.url))
+        state["request"] = (request.method, str(request.url.copy_with(userinfo=b"")))
     response = error.__dict__.get("response")
     if isinstance(response, httpx.Response):
         headers = [

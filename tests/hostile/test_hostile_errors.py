@@ -122,6 +122,18 @@ async def test_every_error_survives_pickle_without_credentials_or_body(
     record(f"pickle round trip of {cls.__name__}", "same class, message, status; no secret")
 
 
+def test_a_pickled_error_keeps_no_password_from_the_url() -> None:
+    request = httpx.Request("GET", "https://user:canary-password@api.example.test/v1/x?page=2")
+    error = NotFoundError(
+        "404 Not Found", response=httpx.Response(404, request=request), body={"a": 1}
+    )
+    data = pickle.dumps(error)
+    assert b"canary-password" not in data
+    copy = pickle.loads(data)
+    assert str(copy.request.url) == "https://api.example.test/v1/x?page=2"
+    assert copy.body is None
+
+
 def test_a_closed_client_error_survives_pickle() -> None:
     error = ClientClosedError("SqodClient is closed")
     copy = pickle.loads(pickle.dumps(error))
