@@ -1,4 +1,4 @@
-"""Building a client of every vendor: credentials, environment fallbacks, URLs, options, lifetimes."""
+"""Building a client of every vendor: credentials, env fallbacks, URLs, options, lifetimes."""
 
 from __future__ import annotations
 

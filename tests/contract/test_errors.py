@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 
@@ -44,12 +42,6 @@ STATUS_TABLE = [
 ]
 
 
-def call(vendor: Vendor, kind: str, client: Any) -> Any:
-    if kind == "send":
-        return vendor.send(client, vendor.fake())
-    return vendor.read(client, vendor.read_id)
-
-
 @pytest.mark.parametrize(("status", "error_class"), STATUS_TABLE, ids=[s for s, _ in STATUS_TABLE])
 @pytest.mark.parametrize("kind", ["send", "read"])
 async def test_a_status_becomes_its_error_with_status_body_and_request_id(
@@ -61,7 +53,7 @@ async def test_a_status_becomes_its_error_with_status_body_and_request_id(
     client = vendor.build(twin, script, retry_policy=NO_RETRIES)
 
     with pytest.raises(APIStatusError) as caught:
-        await resolve(call(vendor, kind, client))
+        await resolve(vendor.call(kind, client))
 
     error = caught.value
     assert type(error) is error_class

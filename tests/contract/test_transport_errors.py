@@ -83,10 +83,7 @@ async def test_a_transport_failure_row(vendor: Vendor, twin: str, kind: str, row
     fake = vendor.fake()
 
     with pytest.raises(APIConnectionError) as caught:
-        if kind == "send":
-            await resolve(vendor.send(client, fake))
-        else:
-            await resolve(vendor.read(client, vendor.read_id))
+        await resolve(vendor.call(kind, client))
 
     error = caught.value
     assert type(error) is expected

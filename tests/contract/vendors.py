@@ -111,6 +111,12 @@ class Vendor:
             return self.sync(http_client=httpx.Client(transport=transport), **options)
         return self.async_(http_client=httpx.AsyncClient(transport=transport), **options)
 
+    def call(self, kind: str, client: Any, *text: str) -> Any:
+        """`send` (to a fresh fake's ids, of `text` if given) or `read` (of `read_id`)."""
+        if kind == "send":
+            return self.send(client, self.fake(), *text)
+        return self.read(client, self.read_id)
+
     def cls(self, twin: str) -> Any:
         return self.sync if twin == "sync" else self.async_
 
@@ -174,7 +180,10 @@ PLANNR = Vendor(
     fake=FakePlannr,
     logger="plannr_client",
     credentials={"token": "test-token", "account_uuid": PLANNR_ACCOUNT_UUID},
-    other_credentials={"token": "env-token", "account_uuid": "e0e1e2e3-e4e5-4e6e-8e7e-e8e9eaebeced"},
+    other_credentials={
+        "token": "env-token",
+        "account_uuid": "e0e1e2e3-e4e5-4e6e-8e7e-e8e9eaebeced",
+    },
     env={"token": "PLANNR_TOKEN", "account_uuid": "PLANNR_ACCOUNT_UUID"},
     base_url_env="PLANNR_BASE_URL",
     default_base_url="https://api.plannrcrm.com",
