@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import httpx
@@ -29,6 +30,8 @@ def own_client(vendor: Vendor, twin: str, **options: Any) -> Any:
 
 
 async def test_default_base_url_is_the_vendors_production_api(vendor: Vendor, twin: str) -> None:
+    package = importlib.import_module(vendor.logger)
+    assert getattr(package, "DEFAULT_BASE_URL", None) == vendor.default_base_url
     if vendor.default_base_url is None:
         with pytest.raises(ValueError, match="base_url") as caught:
             vendor.cls(twin)(**vendor.credentials)
@@ -68,7 +71,20 @@ async def test_explicit_arguments_win_over_the_environment(
         assert request.headers[header] == value
 
 
-@pytest.mark.parametrize("how", ["absent", "empty-env"])
+async def test_each_credential_falls_back_to_the_environment_on_its_own(
+    vendor: Vendor, twin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, env in vendor.env.items():
+        monkeypatch.setenv(env, vendor.other_credentials[name])
+        request = await send_one(vendor, twin, **{name: None})
+        monkeypatch.delenv(env)
+
+        mixed = {**vendor.credentials, name: vendor.other_credentials[name]}
+        for header, value in vendor.wire(mixed).items():
+            assert request.headers[header] == value
+
+
+@pytest.mark.parametrize("how", ["absent", "empty-env", "empty-argument"])
 async def test_a_missing_credential_names_its_parameter_and_env_var(
     vendor: Vendor, twin: str, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
@@ -78,7 +94,7 @@ async def test_a_missing_credential_names_its_parameter_and_env_var(
         script = Script(vendor.send_ok())
 
         with pytest.raises(ValueError, match=name) as caught:
-            vendor.build(twin, script, **{name: None})
+            vendor.build(twin, script, **{name: "" if how == "empty-argument" else None})
 
         assert env in str(caught.value)
         assert script.requests == []
@@ -86,7 +102,8 @@ async def test_a_missing_credential_names_its_parameter_and_env_var(
 
 @pytest.mark.parametrize("source", ["argument", "environment"])
 @pytest.mark.parametrize(
-    "url", ["http://api.vendor.test", "http://example.com:8000", "ftp://x.test", "x.test"]
+    "url",
+    ["http://api.vendor.test", "http://example.com:8000", "ftp://x.test", "x.test", "https://"],
 )
 async def test_a_base_url_that_is_not_https_is_refused(
     vendor: Vendor, twin: str, monkeypatch: pytest.MonkeyPatch, source: str, url: str

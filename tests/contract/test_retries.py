@@ -102,15 +102,16 @@ async def test_a_429_every_time_raises_rate_limit_after_every_retry(
 
 
 @pytest.mark.parametrize("retry_after", ["61", "120", "3600"])
-@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize(("status", "kind"), [(429, "send"), (429, "read"), (503, "read")])
 async def test_a_retry_after_above_the_cap_is_raised_at_once(
-    vendor: Vendor, twin: str, retry_after: str, status: int
+    vendor: Vendor, twin: str, retry_after: str, status: int, kind: str
 ) -> None:
-    script = Script(httpx.Response(status, headers={"Retry-After": retry_after}), vendor.read_ok())
+    ok = vendor.send_ok() if kind == "send" else vendor.read_ok()
+    script = Script(httpx.Response(status, headers={"Retry-After": retry_after}), ok)
     client = vendor.build(twin, script)
 
     with pytest.raises(APIStatusError) as caught:
-        await read(vendor, client)
+        await resolve(vendor.call(kind, client))
 
     assert len(script.requests) == 1
     assert caught.value.status_code == status

@@ -13,8 +13,6 @@ import pytest
 from plannr_client import (
     AsyncPlannrClient,
     AuthenticationError,
-    InternalServerError,
-    OutcomeUnknownError,
     PermissionDeniedError,
     PlannrClient,
     RetryPolicy,
@@ -122,105 +120,6 @@ async def test_every_response_counts_down_the_rate_limit(
     assert raw_response(sent).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 1)
     assert raw_response(page).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 2)
     assert caught.value.headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 3)
-
-
-# -- faults through the real client --------------------------------------------------------------
-
-
-async def test_a_429_is_retried_and_the_message_sent_once(
-    fake_plannr: FakePlannr, twin: str
-) -> None:
-    fake = fake_plannr
-    fake.fail_next(429, retry_after=0)
-    async with fake_twin(fake, twin) as client:
-        sent = await send(client, fake)
-
-    assert raw_response(sent).retries_taken == 1
-    assert fake.messages == [sent]
-    assert len(fake.requests) == 2
-
-
-async def test_a_503_on_a_send_is_not_retried(fake_plannr: FakePlannr, twin: str) -> None:
-    fake = fake_plannr
-    fake.fail_next(503)
-    async with fake_twin(fake, twin) as client:
-        with pytest.raises(InternalServerError) as caught:
-            await send(client, fake)
-
-    assert caught.value.body == {"message": "Service Unavailable"}
-    assert fake.messages == []
-    assert len(fake.requests) == 1
-
-
-async def test_a_503_on_a_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
-    fake = fake_plannr
-    fake.fail_next(503, times=2)
-    async with fake_twin(fake, twin) as client:
-        page = await resolve(client.conversations.list())
-
-    assert [c.uuid for c in page.data] == [fake.conversation_uuid]
-    assert raw_response(page).retries_taken == 2
-
-
-async def test_a_dropped_send_is_an_unknown_outcome_yet_acted_on(
-    fake_plannr: FakePlannr, twin: str
-) -> None:
-    fake = fake_plannr
-    fake.drop_next()
-    async with fake_twin(fake, twin) as client:
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake, "Dropped")
-
-    assert [m.contents for m in fake.messages] == ["Dropped"]
-    assert len(fake.requests) == 1
-
-
-async def test_a_timed_out_send_is_an_unknown_outcome_yet_acted_on(
-    fake_plannr: FakePlannr, twin: str
-) -> None:
-    fake = fake_plannr
-    fake.timeout_next()
-    async with fake_twin(fake, twin) as client:
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake, "Timed out")
-
-    assert [m.contents for m in fake.messages] == ["Timed out"]
-
-
-async def test_a_timed_out_list_is_retried(fake_plannr: FakePlannr, twin: str) -> None:
-    fake = fake_plannr
-    fake.timeout_next()
-    async with fake_twin(fake, twin) as client:
-        found = await collect(await resolve(client.logins.list()))
-
-    assert len(found) == 1
-    assert len(fake.requests) == 2
-
-
-async def test_a_refused_send_is_retried_and_sent_once(fake_plannr: FakePlannr, twin: str) -> None:
-    fake = fake_plannr
-    fake.refuse_next()
-    async with fake_twin(fake, twin) as client:
-        sent = await send(client, fake)
-
-    assert raw_response(sent).retries_taken == 1
-    assert fake.messages == [sent]
-    assert len(fake.requests) == 1  # the refused connection never reached the fake
-
-
-async def test_a_slow_answer_still_arrives_within_the_timeout(
-    fake_plannr: FakePlannr, twin: str
-) -> None:
-    fake = fake_plannr
-    fake.delay_next(0.01)
-    fake.delay_next(5)
-    async with fake_twin(fake, twin, timeout=0.5) as client:
-        sent = await send(client, fake, "Slow")
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake, "Too slow")
-
-    assert sent.contents == "Slow"
-    assert [m.contents for m in fake.messages] == ["Slow", "Too slow"]
 
 
 # -- transports ----------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""FakeSqod's staged faults through the real clients, and the fake over sockets and respx."""
+"""FakeSqod: faults SQOD alone has (a safe PATCH, token fetches), serve() and mock()."""
 
 from __future__ import annotations
 
 import io
-import time
 from typing import Any
 
 import pytest
@@ -12,7 +11,6 @@ from sqod_client import (
     AsyncSqodClient,
     InternalServerError,
     OutcomeUnknownError,
-    RateLimitError,
     SqodClient,
     raw_response,
 )
@@ -32,41 +30,6 @@ async def send(client: Client, appointment_id: str, text: str = "Running late") 
 # -- faults ----------------------------------------------------------------------------------
 
 
-async def test_a_429_is_retried_and_the_message_sent_once(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.fail_next(429, retry_after=0)
-    async with fake_twin(fake_sqod, twin) as client:
-        result = await send(client, fake_sqod.appointment_id)
-
-    assert raw_response(result).retries_taken == 1
-    assert fake_sqod.messages == [result]
-    assert len(fake_sqod.requests) == 2
-
-
-async def test_a_429_unretried_carries_laravels_body(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.fail_next(429, retry_after=7)
-    async with fake_twin(fake_sqod, twin, max_retries=0) as client:
-        with pytest.raises(RateLimitError) as caught:
-            await send(client, fake_sqod.appointment_id)
-
-    assert caught.value.body == {"message": "Too Many Requests"}
-    assert caught.value.retry_after == 7
-    assert fake_sqod.messages == []
-
-
-async def test_a_503_on_a_send_is_not_retried(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.fail_next(503)
-    async with fake_twin(fake_sqod, twin) as client:
-        with pytest.raises(InternalServerError) as caught:
-            await send(client, fake_sqod.appointment_id)
-
-    assert (caught.value.status_code, caught.value.body) == (
-        503,
-        {"message": "Service Unavailable"},
-    )
-    assert len(fake_sqod.requests) == 1
-    assert fake_sqod.messages == []
-
-
 async def test_a_503_on_an_update_is_retried(fake_sqod: FakeSqod, twin: str) -> None:
     fake_sqod.fail_next(503, times=2)
     async with fake_twin(fake_sqod, twin) as client:
@@ -77,66 +40,6 @@ async def test_a_503_on_an_update_is_retried(fake_sqod: FakeSqod, twin: str) -> 
     assert raw_response(result).retries_taken == 2
     assert fake_sqod.appointments[fake_sqod.appointment_id].status == "waiting"
     assert len(fake_sqod.requests) == 3
-
-
-async def test_a_dropped_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.drop_next()
-    async with fake_twin(fake_sqod, twin) as client:
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake_sqod.appointment_id)
-
-    assert [m.message for m in fake_sqod.messages] == ["Running late"]
-    assert len(fake_sqod.requests) == 1
-
-
-async def test_a_timed_out_send_is_outcome_unknown_yet_sent(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.timeout_next()
-    async with fake_twin(fake_sqod, twin) as client:
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake_sqod.appointment_id)
-
-    assert [m.message for m in fake_sqod.messages] == ["Running late"]
-    assert len(fake_sqod.requests) == 1
-
-
-async def test_a_timed_out_list_is_retried(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.timeout_next()
-    async with fake_twin(fake_sqod, twin) as client:
-        items = await collect(await resolve(client.appointments.list()))
-
-    assert [a.id for a in items] == [fake_sqod.appointment_id]
-    assert [r.method for r in fake_sqod.requests] == ["GET", "GET"]
-
-
-async def test_a_refused_send_is_retried_and_sent_once(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.refuse_next()
-    async with fake_twin(fake_sqod, twin) as client:
-        result = await send(client, fake_sqod.appointment_id)
-
-    assert raw_response(result).retries_taken == 1
-    assert fake_sqod.messages == [result]
-    assert len(fake_sqod.requests) == 1  # the refused connection carried nothing
-
-
-async def test_a_delay_is_waited_out(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.delay_next(0.05)
-    started = time.perf_counter()
-    async with fake_twin(fake_sqod, twin) as client:
-        result = await send(client, fake_sqod.appointment_id)
-
-    assert time.perf_counter() - started >= 0.05
-    assert fake_sqod.messages == [result]
-
-
-async def test_a_delay_past_the_read_timeout_times_out(fake_sqod: FakeSqod, twin: str) -> None:
-    fake_sqod.delay_next(5)
-    started = time.perf_counter()
-    async with fake_twin(fake_sqod, twin, timeout=1) as client:
-        with pytest.raises(OutcomeUnknownError):
-            await send(client, fake_sqod.appointment_id)
-
-    assert time.perf_counter() - started < 0.5  # simulated, not slept
-    assert len(fake_sqod.messages) == 1
 
 
 async def test_a_fault_lands_on_the_call_not_the_token_fetch(

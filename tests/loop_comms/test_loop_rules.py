@@ -1,0 +1,349 @@
+"""What only Loop does: dedup keys make sends safe to repeat, the 409 on a repeat, its errors."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from loop_comms_client import (
+    ConflictError,
+    Message,
+    NotFoundError,
+    ResponseValidationError,
+    ScheduledMessage,
+    UnprocessableEntityError,
+    raw_response,
+)
+from loop_comms_client.testing import FakeLoopComms
+from tests.conftest import LoopFactory, Script, collect, fake_twin, json_body, resolve
+from tests.loop_comms.conftest import (
+    BRAND_ID,
+    DEDUP_KEY,
+    MESSAGE_ID,
+    RECIPIENT,
+    SCHEDULED_ID,
+    duplicate,
+    schedule_kwargs,
+    scheduled,
+    scheduled_json,
+    send_kwargs,
+    sent,
+)
+from tests.loop_comms.test_fake import schedule_fields, send_fields
+
+pytestmark = pytest.mark.anyio
+
+
+SENDS = ["schedule", "send"]
+
+
+FAILURES: list[Any] = [
+    httpx.ReadTimeout,
+    httpx.RemoteProtocolError,
+    500,
+    502,
+    503,
+    504,
+    408,
+    429,
+]
+
+
+def name_of(failure: Any) -> str:
+    return str(failure) if isinstance(failure, int) else str(failure.__name__)
+
+
+def step(failure: Any) -> Any:
+    """A fresh scripted failure: an httpx exception class, or a response with that status."""
+    return httpx.Response(failure) if isinstance(failure, int) else failure
+
+
+def success(call: str) -> httpx.Response:
+    return scheduled() if call == "schedule" else sent()
+
+
+async def deliver(client: Any, call: str, **overrides: Any) -> Any:
+    if call == "schedule":
+        return await resolve(client.messages.schedule(**schedule_kwargs(**overrides)))
+    return await resolve(client.messages.send(**send_kwargs(**overrides)))
+
+
+@pytest.mark.parametrize("failure", FAILURES, ids=name_of)
+@pytest.mark.parametrize("call", SENDS)
+async def test_a_send_is_retried_after_a_failure_and_succeeds(
+    make_loop: LoopFactory, call: str, failure: Any
+) -> None:
+    script = Script(step(failure), success(call))
+    client = make_loop(script)
+
+    result = await deliver(client, call, variables={"first_name": "Jane"}, hipaa=True)
+
+    assert len(script.requests) == 2
+    first, second = script.requests
+    assert first.method == second.method == "POST"
+    assert first.url == second.url
+    assert first.content == second.content
+    assert json_body(second)["dedup_key"] == DEDUP_KEY
+    assert isinstance(result, ScheduledMessage if call == "schedule" else Message)
+    assert raw_response(result).retries_taken == 1
+
+
+@pytest.mark.parametrize("call", SENDS)
+async def test_every_attempt_sends_identical_bytes_with_the_same_dedup_key(
+    make_loop: LoopFactory, call: str
+) -> None:
+    script = Script(httpx.ReadTimeout, httpx.Response(503), success(call))
+    client = make_loop(script)
+
+    result = await deliver(client, call, variables={"slot": "09:00", "n": [1, 2]})
+
+    assert len(script.requests) == 3
+    contents = {request.content for request in script.requests}
+    assert len(contents) == 1
+    assert {json_body(r)["dedup_key"] for r in script.requests} == {DEDUP_KEY}
+    assert {r.headers["Content-Type"] for r in script.requests} == {"application/json"}
+    assert raw_response(result).retries_taken == 2
+
+
+@pytest.mark.parametrize(
+    "lost", [httpx.ReadTimeout, httpx.RemoteProtocolError, 504, 500], ids=name_of
+)
+@pytest.mark.parametrize("call", SENDS)
+async def test_409_on_the_repeat_after_a_lost_answer_says_earlier_attempt_probably_accepted(
+    make_loop: LoopFactory, call: str, lost: Any
+) -> None:
+    script = Script(step(lost), duplicate())
+    client = make_loop(script)
+
+    with pytest.raises(ConflictError) as caught:
+        await deliver(client, call)
+
+    error = caught.value
+    assert len(script.requests) == 2
+    assert script.requests[0].content == script.requests[1].content
+    assert error.status_code == 409
+    assert error.earlier_attempt_probably_accepted is True
+    text = str(error)
+    assert "earlier attempt" in text
+    assert "probably accepted" in text
+    assert "duplicate" in text
+    assert "dedup key already used" in text
+
+
+@pytest.mark.parametrize("call", SENDS)
+async def test_409_on_a_first_attempt_does_not_claim_an_earlier_attempt(
+    make_loop: LoopFactory, call: str
+) -> None:
+    script = Script(duplicate(), success(call))
+    client = make_loop(script)
+
+    with pytest.raises(ConflictError) as caught:
+        await deliver(client, call)
+
+    error = caught.value
+    assert len(script.requests) == 1
+    assert error.earlier_attempt_probably_accepted is False
+    assert "earlier attempt" not in str(error)
+    assert "probably accepted" not in str(error)
+    assert "dedup key already used" in str(error)
+    assert error.body == {"error": "duplicate", "message": "dedup key already used"}
+
+
+@pytest.mark.parametrize("refusal", [503, 429])
+@pytest.mark.parametrize("call", SENDS)
+async def test_409_after_a_refusal_to_start_does_not_claim_an_earlier_attempt(
+    make_loop: LoopFactory, call: str, refusal: int
+) -> None:
+    # A 503 (or 429) is an answer saying "not started": nothing was lost before the 409.
+    script = Script(httpx.Response(refusal), duplicate())
+    client = make_loop(script)
+
+    with pytest.raises(ConflictError) as caught:
+        await deliver(client, call)
+
+    assert len(script.requests) == 2
+    assert caught.value.earlier_attempt_probably_accepted is False
+    assert "probably accepted" not in str(caught.value)
+
+
+async def test_409_is_not_retried(make_loop: LoopFactory) -> None:
+    script = Script(httpx.ReadTimeout, duplicate(), sent())
+    client = make_loop(script)
+
+    with pytest.raises(ConflictError):
+        await resolve(client.messages.send(**send_kwargs()))
+
+    assert len(script.requests) == 2
+
+
+def loop_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json={"error": code, "message": message}, headers=headers or None)
+
+
+async def test_422_names_loops_code_and_message(make_loop: LoopFactory) -> None:
+    script = Script(
+        loop_error(422, "validation_error", "recipient is suppressed", **{"x-request-id": "r-422"})
+    )
+    client = make_loop(script)
+
+    with pytest.raises(UnprocessableEntityError) as caught:
+        await resolve(client.messages.send(**send_kwargs()))
+
+    error = caught.value
+    text = str(error)
+    assert "422" in text
+    assert "validation_error" in text
+    assert "recipient is suppressed" in text
+    assert "r-422" in text
+    assert error.status_code == 422
+    assert error.request_id == "r-422"
+    assert error.body == {"error": "validation_error", "message": "recipient is suppressed"}
+    assert error.errors == {}
+    assert len(script.requests) == 1
+
+
+async def test_422_on_schedule_is_not_retried(make_loop: LoopFactory) -> None:
+    script = Script(loop_error(422, "precondition_failed", "no consent for channel"))
+    client = make_loop(script)
+
+    with pytest.raises(UnprocessableEntityError, match="no consent for channel"):
+        await resolve(client.messages.schedule(**schedule_kwargs()))
+
+    assert len(script.requests) == 1
+
+
+@pytest.mark.parametrize("call", ["get", "get_scheduled"])
+async def test_404_raises_not_found_with_loops_message(make_loop: LoopFactory, call: str) -> None:
+    script = Script(loop_error(404, "not_found", "message not found", **{"x-request-id": "r-404"}))
+    client = make_loop(script)
+
+    read = client.messages.get if call == "get" else client.messages.get_scheduled
+
+    with pytest.raises(NotFoundError) as caught:
+        await resolve(read(MESSAGE_ID if call == "get" else SCHEDULED_ID))
+
+    text = str(caught.value)
+    assert "404" in text
+    assert "not_found: message not found" in text
+    assert "r-404" in text
+    assert len(script.requests) == 1
+
+
+def off_spec_schedule() -> httpx.Response:
+    body = scheduled_json(scheduled_at="next tuesday", status=None)
+    del body["created_at"]
+    return httpx.Response(201, json=body)
+
+
+async def test_an_off_spec_2xx_returns_the_model_and_logs_a_warning(
+    make_loop: LoopFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="loop_comms_client")
+    script = Script(off_spec_schedule())
+    client = make_loop(script)
+
+    result = await resolve(client.messages.schedule(**schedule_kwargs()))
+
+    assert isinstance(result, ScheduledMessage)
+    assert result.id == SCHEDULED_ID
+    assert result.recipient == RECIPIENT
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    text = warnings[0].getMessage()
+    assert "ScheduledMessage" in text
+    for field in ("scheduled_at", "status", "created_at"):
+        assert field in text
+    assert "next tuesday" not in text
+    assert RECIPIENT not in text
+    assert len(script.requests) == 1
+
+
+async def test_an_off_spec_2xx_raises_when_strict(make_loop: LoopFactory) -> None:
+    script = Script(off_spec_schedule())
+    client = make_loop(script, strict_responses=True)
+
+    with pytest.raises(ResponseValidationError) as caught:
+        await resolve(client.messages.schedule(**schedule_kwargs()))
+
+    text = str(caught.value)
+    assert "ScheduledMessage" in text
+    assert "scheduled_at" in text
+    assert "next tuesday" not in text
+    assert RECIPIENT not in text
+    assert len(script.requests) == 1
+
+
+async def test_an_off_spec_send_answer_raises_when_strict(make_loop: LoopFactory) -> None:
+    client = make_loop(
+        Script(httpx.Response(200, json={"status": "queued"})), strict_responses=True
+    )
+
+    with pytest.raises(ResponseValidationError, match="message_id"):
+        await resolve(client.messages.send(**send_kwargs()))
+
+
+async def test_an_off_spec_list_item_is_kept_with_a_warning(
+    make_loop: LoopFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="loop_comms_client")
+    body: dict[str, Any] = {"data": [scheduled_json(), {"id": "sch-broken"}]}
+    client = make_loop(Script(httpx.Response(200, json=body)))
+
+    items = await collect(await resolve(client.messages.list_scheduled(brand_id=BRAND_ID)))
+
+    assert [m.id for m in items] == [SCHEDULED_ID, "sch-broken"]
+    assert any("ScheduledMessage" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_list_answer_that_is_not_a_list_raises(make_loop: LoopFactory) -> None:
+    client = make_loop(Script(httpx.Response(200, json={"messages": []})))
+
+    with pytest.raises(ResponseValidationError, match="expected a list"):
+        await resolve(client.messages.list_scheduled(brand_id=BRAND_ID))
+
+
+async def test_an_invalid_recipient_is_not_echoed(make_loop: LoopFactory) -> None:
+    script = Script(sent())
+    client = make_loop(script)
+
+    with pytest.raises(ValueError, match="recipient") as caught:
+        await resolve(client.messages.send(**send_kwargs(recipient=["+447700900999"])))
+
+    assert "447700900999" not in str(caught.value)
+    assert script.requests == []
+
+
+async def test_a_bad_id_is_not_echoed(make_loop: LoopFactory) -> None:
+    script = Script(sent())
+    client = make_loop(script)
+
+    with pytest.raises(ValueError, match="message_id") as caught:
+        await resolve(client.messages.get(4477009009))  # type: ignore[arg-type]
+
+    assert "4477009009" not in str(caught.value)
+    assert script.requests == []
+
+
+@pytest.mark.parametrize("lose", ["drop_next", "timeout_next"])
+@pytest.mark.parametrize("call", SENDS)
+async def test_the_fake_refuses_the_repeat_of_a_lost_answer_as_a_duplicate(
+    fake_loop_comms: FakeLoopComms, twin: str, call: str, lose: str
+) -> None:
+    fake = fake_loop_comms
+    getattr(fake, lose)()
+    fields = schedule_fields(fake) if call == "schedule" else send_fields(fake)
+    async with fake_twin(fake, twin) as loop:
+        with pytest.raises(ConflictError) as caught:
+            await resolve(getattr(loop.messages, call)(**fields))
+
+    assert caught.value.earlier_attempt_probably_accepted is True
+    assert caught.value.body == {
+        "error": "duplicate",
+        "message": "dedup_key: already used for this brand",
+    }
+    first, repeat = fake.requests
+    assert repeat.content == first.content  # the same bytes, the same dedup key
+    assert len(fake.messages) == 1  # the fake acted on the attempt whose answer was lost
