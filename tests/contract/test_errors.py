@@ -38,6 +38,7 @@ STATUS_TABLE = [
     (500, InternalServerError),
     (502, InternalServerError),
     (503, InternalServerError),
+    (599, InternalServerError),
     (418, APIStatusError),
 ]
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from client_core import AuthenticationError
+from client_core import AuthenticationError, ConflictError, raw_response
 from tests.conftest import CANARY, Routes, Script, resolve, token_response
 from tests.contract.vendors import VENDORS, Vendor
 
@@ -172,3 +172,202 @@ async def test_a_token_endpoint_refusal_does_not_echo_the_secret(vendor: Vendor,
         assert CANARY not in repr(current)
         current = current.__cause__ or current.__context__
     assert handler.api.requests == []
+
+
+# Client credentials: one token shared and reused, refreshed once on a 401.
+
+CREDENTIALS = {"token": None, "client_id": "client-1", "client_secret": "secret-1"}
+
+
+def recorded(handler: Routes, seen: list[str]) -> Any:
+    """The API's Authorization header as it was when sent (a repeat reuses the request)."""
+
+    def record(request: httpx.Request) -> httpx.Response:
+        if handler.token_url and not str(request.url).startswith(handler.token_url):
+            seen.append(f"{request.headers['Authorization']} {request.content!r}")
+        return handler(request)
+
+    return record
+
+
+def unauthorized(vendor: Vendor) -> httpx.Response:
+    return httpx.Response(401, json=vendor.error_json("token expired"))
+
+
+@each_oauth_vendor
+async def test_the_token_is_fetched_once_and_shared_with_with_options_copies(
+    vendor: Vendor, twin: str
+) -> None:
+    handler = Routes(
+        Script(vendor.send_ok(), vendor.read_ok(), vendor.send_ok()),
+        Script(token_response("access-1"), token_response("access-2")),
+        token_url=vendor.token_url or "",
+    )
+    client = vendor.build(twin, handler, **CREDENTIALS)
+
+    await resolve(vendor.send(client, vendor.fake()))
+    await resolve(vendor.read(client, vendor.read_id))
+    await resolve(vendor.send(client.with_options(max_retries=0), vendor.fake()))
+
+    assert len(handler.token.requests) == 1
+    assert [r.headers["Authorization"] for r in handler.api.requests] == ["Bearer access-1"] * 3
+
+
+@each_oauth_vendor
+async def test_a_custom_token_url_is_honoured(vendor: Vendor, twin: str) -> None:
+    custom = "https://identity.staging.vendor.test/v1/tokens"
+    handler = Routes(
+        Script(vendor.send_ok()), Script(token_response("staging-1")), token_url=custom
+    )
+    client = vendor.build(twin, handler, token_url=custom, **CREDENTIALS)
+
+    await resolve(vendor.send(client, vendor.fake()))
+
+    (token_request,) = handler.token.requests
+    assert str(token_request.url) == custom
+    assert handler.api.requests[0].headers["Authorization"] == "Bearer staging-1"
+
+
+@each_oauth_vendor
+async def test_the_token_request_has_the_clients_timeout_accept_and_user_agent(
+    vendor: Vendor, twin: str
+) -> None:
+    handler = routes(vendor)
+    client = vendor.build(twin, handler, timeout=2.5, **CREDENTIALS)
+
+    await resolve(vendor.send(client, vendor.fake()))
+
+    (token_request,) = handler.token.requests
+    api_timeout = handler.api.requests[0].extensions["timeout"]
+    assert api_timeout == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
+    assert token_request.extensions["timeout"] == api_timeout
+    assert token_request.method == "POST"
+    assert token_request.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert token_request.headers["Accept"] == "application/json"
+    assert token_request.headers["User-Agent"].startswith("care-messaging-clients/")
+    assert vendor.logger in token_request.headers["User-Agent"]
+
+
+@pytest.mark.parametrize("kind", ["send", "read"])
+@each_oauth_vendor
+async def test_a_401_fetches_a_new_token_and_repeats_the_call_once(
+    vendor: Vendor, twin: str, kind: str
+) -> None:
+    ok = vendor.send_ok() if kind == "send" else vendor.read_ok()
+    handler = Routes(
+        Script(unauthorized(vendor), ok),
+        Script(token_response("t1"), token_response("t2")),
+        token_url=vendor.token_url or "",
+    )
+    seen: list[str] = []
+    client = vendor.build(twin, recorded(handler, seen), **CREDENTIALS)
+
+    result = await resolve(vendor.call(kind, client))
+
+    assert len(handler.token.requests) == 2
+    first, repeat = seen
+    assert first.startswith("Bearer t1 ")
+    assert repeat.startswith("Bearer t2 ")
+    assert first.removeprefix("Bearer t1 ") == repeat.removeprefix("Bearer t2 ")  # same body
+    assert raw_response(result).retries_taken == 0
+
+
+@each_oauth_vendor
+async def test_the_401_refresh_does_not_use_up_max_retries(vendor: Vendor, twin: str) -> None:
+    handler = Routes(
+        Script(unauthorized(vendor), vendor.send_ok()),
+        Script(token_response("t1"), token_response("t2")),
+        token_url=vendor.token_url or "",
+    )
+    client = vendor.build(twin, handler, max_retries=0, retry_policy=None, **CREDENTIALS)
+
+    await resolve(vendor.send(client, vendor.fake()))
+
+    assert len(handler.api.requests) == 2
+
+
+@each_oauth_vendor
+async def test_a_second_401_raises_without_looping(vendor: Vendor, twin: str) -> None:
+    handler = Routes(
+        Script(unauthorized(vendor)),
+        Script(token_response("t1"), token_response("t2"), token_response("t3")),
+        token_url=vendor.token_url or "",
+    )
+    client = vendor.build(twin, handler, **CREDENTIALS)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await resolve(vendor.send(client, vendor.fake()))
+
+    assert caught.value.status_code == 401
+    assert vendor.error_text("token expired") in str(caught.value)
+    assert (len(handler.api.requests), len(handler.token.requests)) == (2, 2)
+
+
+@pytest.mark.parametrize("kind", ["send", "read"])
+@pytest.mark.parametrize("status", [400, 401])
+@each_oauth_vendor
+async def test_a_token_endpoint_refusal_raises_and_never_calls_the_api(
+    vendor: Vendor, twin: str, status: int, kind: str
+) -> None:
+    refusal = httpx.Response(
+        status,
+        json={"error": "invalid_client", "error_description": "Client authentication failed"},
+    )
+    handler = routes(vendor, token=refusal)
+    client = vendor.build(twin, handler, **CREDENTIALS)
+
+    with pytest.raises(AuthenticationError) as caught:
+        await resolve(vendor.call(kind, client))
+
+    text = str(caught.value)
+    for part in (str(status), "invalid_client", "Client authentication failed"):
+        assert part in text
+    assert "check client_id and client_secret" in text
+    assert handler.api.requests == []
+    assert len(handler.token.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "failure", [503, httpx.ConnectError, httpx.ReadTimeout], ids=["503", "connect", "timeout"]
+)
+@each_oauth_vendor
+async def test_a_failed_token_fetch_is_retried_and_the_send_goes_out_once(
+    vendor: Vendor, twin: str, failure: Any
+) -> None:
+    # The token endpoint failed, so the message itself had not gone out: repeating is safe.
+    first = httpx.Response(failure) if isinstance(failure, int) else failure
+    handler = Routes(
+        Script(vendor.send_ok()),
+        Script(first, token_response("t1")),
+        token_url=vendor.token_url or "",
+    )
+    client = vendor.build(twin, handler, **CREDENTIALS)
+
+    result = await resolve(vendor.send(client, vendor.fake()))
+
+    assert len(handler.token.requests) == 2
+    (api_request,) = handler.api.requests
+    assert api_request.headers["Authorization"] == "Bearer t1"
+    assert raw_response(result).status_code == vendor.send_ok().status_code
+
+
+@pytest.mark.parametrize("before", ["401-refresh", "token-timeout"])
+@each_oauth_vendor
+async def test_a_409_after_an_auth_hiccup_does_not_claim_an_earlier_attempt(
+    vendor: Vendor, twin: str, before: str
+) -> None:
+    # A 401, or a lost token answer, means the vendor did nothing with the message yet.
+    duplicate = httpx.Response(409, json=vendor.error_json("dedup key already used"))
+    api = [unauthorized(vendor), duplicate] if before == "401-refresh" else [duplicate]
+    token = [httpx.ReadTimeout] if before == "token-timeout" else [token_response("t1")]
+    handler = Routes(
+        Script(*api), Script(*token, token_response("t2")), token_url=vendor.token_url or ""
+    )
+    client = vendor.build(twin, handler, **CREDENTIALS)
+
+    with pytest.raises(ConflictError) as caught:
+        await resolve(vendor.send(client, vendor.fake()))
+
+    assert caught.value.earlier_attempt_probably_accepted is False
+    assert "probably accepted" not in str(caught.value)
+    assert len(handler.api.requests) == len(api)
