@@ -30,6 +30,7 @@ from tests.conftest import (
     LOOP_TOKEN_URL,
     PLANNR_ACCOUNT_UUID,
     TOKEN_URL,
+    appointment_json,
     message_json,
 )
 from tests.loop_comms.conftest import MESSAGE_ID, sent
@@ -90,6 +91,9 @@ class Vendor:
     bad_field: str
     broken: Callable[[str], tuple[dict[str, Any], str]]
     """Constructor keywords holding `secret` with one other keyword wrong, and that keyword."""
+    repeatable: Invoke | None = None
+    """A write safe to repeat, if the vendor has one: `repeatable(client, fake)`."""
+    repeatable_ok: Callable[[], httpx.Response] | None = None
     secrets: dict[str, dict[str, str]] = field(default_factory=dict)
     """Ways a secret reaches the client: keywords replacing the `credentials`."""
     token_url: str | None = None
@@ -169,6 +173,8 @@ SQOD = Vendor(
     bad_send=lambda c, f, text: c.appointments.send_message("not-a-uuid-Distinct", message=text),
     bad_field="appointment_id",
     broken=lambda s: ({"token": s, "base_url": "http://sqod.example.com"}, "base_url"),
+    repeatable=lambda c, f: c.appointments.update(f.appointment_id, status="waiting"),
+    repeatable_ok=lambda: httpx.Response(200, json=appointment_json()),
     secrets=OAUTH_SECRETS,
     token_url=TOKEN_URL,
 )
@@ -286,6 +292,8 @@ LOOP = Vendor(
     bad_send=lambda c, f, text: _loop_send(c, f, text, channel="SMS-Canary"),
     bad_field="channel",
     broken=lambda s: ({"client_secret": s}, "client_id"),
+    repeatable=_loop_send,
+    repeatable_ok=sent,
     secrets=OAUTH_SECRETS,
     token_url=LOOP_TOKEN_URL,
 )

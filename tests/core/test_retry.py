@@ -19,7 +19,6 @@ from sqod_client import (
     APIStatusError,
     APITimeoutError,
     Appointment,
-    ConflictError,
     InternalServerError,
     OutcomeUnknownError,
     RateLimitError,
@@ -296,61 +295,3 @@ async def test_exhausted_retries_raise_the_last_error_class(make_sqod: SqodFacto
         await resolve(client.appointments.list())
 
     assert len(script.requests) == 3
-
-
-async def test_conflict_after_a_lost_answer_says_earlier_attempt_was_accepted(
-    make_sqod: SqodFactory,
-) -> None:
-    script = Script(httpx.ReadTimeout, httpx.Response(409, json={"message": "Already changed"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is True
-    assert "earlier attempt" in str(caught.value)
-    assert "probably accepted" in str(caught.value)
-
-
-async def test_plain_conflict_does_not_claim_an_earlier_attempt(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(409, json={"message": "Already changed"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 1
-    assert caught.value.earlier_attempt_probably_accepted is False
-    assert "earlier attempt" not in str(caught.value)
-    assert "probably accepted" not in str(caught.value)
-
-
-async def test_conflict_after_a_503_does_not_claim_an_earlier_attempt(
-    make_sqod: SqodFactory,
-) -> None:
-    # A 503 was an answer (nothing lost), so the 409 is not blamed on an earlier attempt.
-    script = Script(httpx.Response(503), httpx.Response(409, json={"message": "Conflict"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is False
-
-
-@pytest.mark.parametrize("status", [408, 500, 502, 504])
-async def test_conflict_after_an_ambiguous_status_says_earlier_attempt_was_accepted(
-    make_sqod: SqodFactory, status: int
-) -> None:
-    # A gateway can time out a slow backend that did act: the repeat's 409 is then ours.
-    script = Script(httpx.Response(status), httpx.Response(409, json={"message": "Conflict"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is True
-    assert "probably accepted" in str(caught.value)

@@ -1,4 +1,4 @@
-"""What only Loop does: dedup keys make sends safe to repeat, the 409 on a repeat, its errors."""
+"""What only Loop does: a dedup key on every attempt, its schedule call, errors, odd answers."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from loop_comms_client import (
     Message,
     NotFoundError,
     ResponseValidationError,
+    RetryPolicy,
     ScheduledMessage,
     UnprocessableEntityError,
     raw_response,
@@ -25,7 +26,6 @@ from tests.loop_comms.conftest import (
     MESSAGE_ID,
     RECIPIENT,
     SCHEDULED_ID,
-    duplicate,
     schedule_kwargs,
     scheduled,
     scheduled_json,
@@ -40,143 +40,22 @@ pytestmark = pytest.mark.anyio
 SENDS = ["schedule", "send"]
 
 
-FAILURES: list[Any] = [
-    httpx.ReadTimeout,
-    httpx.RemoteProtocolError,
-    500,
-    502,
-    503,
-    504,
-    408,
-    429,
-]
-
-
-def name_of(failure: Any) -> str:
-    return str(failure) if isinstance(failure, int) else str(failure.__name__)
-
-
-def step(failure: Any) -> Any:
-    """A fresh scripted failure: an httpx exception class, or a response with that status."""
-    return httpx.Response(failure) if isinstance(failure, int) else failure
-
-
-def success(call: str) -> httpx.Response:
-    return scheduled() if call == "schedule" else sent()
-
-
-async def deliver(client: Any, call: str, **overrides: Any) -> Any:
-    if call == "schedule":
-        return await resolve(client.messages.schedule(**schedule_kwargs(**overrides)))
-    return await resolve(client.messages.send(**send_kwargs(**overrides)))
-
-
-@pytest.mark.parametrize("failure", FAILURES, ids=name_of)
 @pytest.mark.parametrize("call", SENDS)
-async def test_a_send_is_retried_after_a_failure_and_succeeds(
-    make_loop: LoopFactory, call: str, failure: Any
-) -> None:
-    script = Script(step(failure), success(call))
-    client = make_loop(script)
-
-    result = await deliver(client, call, variables={"first_name": "Jane"}, hipaa=True)
-
-    assert len(script.requests) == 2
-    first, second = script.requests
-    assert first.method == second.method == "POST"
-    assert first.url == second.url
-    assert first.content == second.content
-    assert json_body(second)["dedup_key"] == DEDUP_KEY
-    assert isinstance(result, ScheduledMessage if call == "schedule" else Message)
-    assert raw_response(result).retries_taken == 1
-
-
-@pytest.mark.parametrize("call", SENDS)
-async def test_every_attempt_sends_identical_bytes_with_the_same_dedup_key(
+async def test_every_attempt_of_a_send_or_schedule_carries_the_same_dedup_key(
     make_loop: LoopFactory, call: str
 ) -> None:
-    script = Script(httpx.ReadTimeout, httpx.Response(503), success(call))
-    client = make_loop(script)
+    ok = scheduled() if call == "schedule" else sent()
+    script = Script(httpx.ReadTimeout, httpx.Response(503), httpx.Response(429), ok)
+    client = make_loop(script, retry_policy=RetryPolicy.no_wait(max_retries=3))
+    kwargs = schedule_kwargs if call == "schedule" else send_kwargs
 
-    result = await deliver(client, call, variables={"slot": "09:00", "n": [1, 2]})
+    result = await resolve(getattr(client.messages, call)(**kwargs(variables={"n": [1, 2]})))
 
-    assert len(script.requests) == 3
-    contents = {request.content for request in script.requests}
-    assert len(contents) == 1
+    assert len({request.content for request in script.requests}) == 1
     assert {json_body(r)["dedup_key"] for r in script.requests} == {DEDUP_KEY}
     assert {r.headers["Content-Type"] for r in script.requests} == {"application/json"}
-    assert raw_response(result).retries_taken == 2
-
-
-@pytest.mark.parametrize(
-    "lost", [httpx.ReadTimeout, httpx.RemoteProtocolError, 504, 500], ids=name_of
-)
-@pytest.mark.parametrize("call", SENDS)
-async def test_409_on_the_repeat_after_a_lost_answer_says_earlier_attempt_probably_accepted(
-    make_loop: LoopFactory, call: str, lost: Any
-) -> None:
-    script = Script(step(lost), duplicate())
-    client = make_loop(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await deliver(client, call)
-
-    error = caught.value
-    assert len(script.requests) == 2
-    assert script.requests[0].content == script.requests[1].content
-    assert error.status_code == 409
-    assert error.earlier_attempt_probably_accepted is True
-    text = str(error)
-    assert "earlier attempt" in text
-    assert "probably accepted" in text
-    assert "duplicate" in text
-    assert "dedup key already used" in text
-
-
-@pytest.mark.parametrize("call", SENDS)
-async def test_409_on_a_first_attempt_does_not_claim_an_earlier_attempt(
-    make_loop: LoopFactory, call: str
-) -> None:
-    script = Script(duplicate(), success(call))
-    client = make_loop(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await deliver(client, call)
-
-    error = caught.value
-    assert len(script.requests) == 1
-    assert error.earlier_attempt_probably_accepted is False
-    assert "earlier attempt" not in str(error)
-    assert "probably accepted" not in str(error)
-    assert "dedup key already used" in str(error)
-    assert error.body == {"error": "duplicate", "message": "dedup key already used"}
-
-
-@pytest.mark.parametrize("refusal", [503, 429])
-@pytest.mark.parametrize("call", SENDS)
-async def test_409_after_a_refusal_to_start_does_not_claim_an_earlier_attempt(
-    make_loop: LoopFactory, call: str, refusal: int
-) -> None:
-    # A 503 (or 429) is an answer saying "not started": nothing was lost before the 409.
-    script = Script(httpx.Response(refusal), duplicate())
-    client = make_loop(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await deliver(client, call)
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is False
-    assert "probably accepted" not in str(caught.value)
-
-
-async def test_409_is_not_retried(make_loop: LoopFactory) -> None:
-    script = Script(httpx.ReadTimeout, duplicate(), sent())
-    client = make_loop(script)
-
-    with pytest.raises(ConflictError):
-        await resolve(client.messages.send(**send_kwargs()))
-
-    assert len(script.requests) == 2
+    assert isinstance(result, ScheduledMessage if call == "schedule" else Message)
+    assert raw_response(result).retries_taken == 3
 
 
 def loop_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
