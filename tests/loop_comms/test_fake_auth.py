@@ -75,13 +75,6 @@ async def test_a_wrong_token_raises_authentication_error_with_loops_body(
     assert fake_loop_comms.messages == []
 
 
-async def test_repr_shows_no_credential(fake_loop_comms: FakeLoopComms) -> None:
-    shown = repr(fake_loop_comms)
-
-    assert fake_loop_comms.token not in shown
-    assert fake_loop_comms.client_credentials["client_secret"] not in shown
-
-
 # -- the M2M token endpoint ------------------------------------------------------------------
 
 
@@ -129,41 +122,6 @@ async def test_the_token_endpoint_answers_in_oauth2_shapes(fake_loop_comms: Fake
     assert (basic.status_code, basic.json()["error"]) == (401, "invalid_client")
     assert (grant.status_code, grant.json()["error"]) == (400, "unsupported_grant_type")
     assert (listed.status_code, listed.json()) == (200, {"data": []})
-
-
-async def test_a_wrong_client_secret_raises_authentication_error(
-    fake_loop_comms: FakeLoopComms, twin: str
-) -> None:
-    fake = fake_loop_comms
-    client = own_client(
-        fake, twin, client_id=fake.client_credentials["client_id"], client_secret="x"
-    )
-    try:
-        with pytest.raises(AuthenticationError):
-            await resolve(client.messages.send(**send_fields(fake)))
-    finally:
-        await close(client)
-
-    assert [r.url.path for r in fake.requests] == [TOKEN_PATH]
-    assert fake.messages == []
-
-
-async def test_expired_tokens_are_refreshed_once_and_the_call_succeeds(
-    fake_loop_comms: FakeLoopComms, twin: str
-) -> None:
-    fake = fake_loop_comms
-    client = own_client(fake, twin, **fake.client_credentials)
-    try:
-        sent = await resolve(client.messages.send(**send_fields(fake)))
-        fake.expire_tokens()
-        got = await resolve(client.messages.get(sent.message_id))
-    finally:
-        await close(client)
-
-    assert got.message_id == sent.message_id
-    one = f"/v1/messages/{sent.message_id}"
-    paths = [r.url.path for r in fake.requests]
-    assert paths == [TOKEN_PATH, "/v1/messages/send", one, TOKEN_PATH, one]
 
 
 # -- mock() and serve() ------------------------------------------------------------------------
