@@ -10,16 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from client_core import AuthenticationError
+from client_core import APIConnectionError, AuthenticationError, raw_response
 from tests.conftest import fake_twin, resolve
 from tests.contract.vendors import VENDORS, Vendor
 
 pytestmark = pytest.mark.anyio
 
 EARLIER_FAKES: list[Any] = []
-each_oauth_vendor = pytest.mark.parametrize(
-    "vendor", [vendor for vendor in VENDORS if vendor.token_url], ids=str
-)
+OAUTH = [vendor for vendor in VENDORS if vendor.token_url]
+each_oauth_vendor = pytest.mark.parametrize("vendor", OAUTH, ids=str)
 
 
 @pytest.mark.parametrize("run", ["first", "second"])
@@ -92,3 +91,58 @@ async def test_a_wrong_client_secret_fails_at_the_token_endpoint(vendor: Vendor,
     assert body["error"] == "invalid_client"
     assert [r.url.path for r in fake.requests] == [httpx.URL(vendor.token_url or "").path]
     assert fake.messages == []
+
+
+async def test_serve_answers_a_real_client_over_real_sockets(vendor: Vendor, twin: str) -> None:
+    fake = vendor.fake()
+    with fake.serve() as url:
+        options: Any = {"base_url": url, "timeout": 0.5, "max_retries": 0, **fake.credentials}
+        client = vendor.cls(twin)(**options)
+        try:
+            sent = await resolve(vendor.send(client, fake, "Over the wire"))
+            read = await resolve(vendor.read(client, vendor.message_id(sent)))
+            fake.drop_next()
+            with pytest.raises(APIConnectionError) as caught:
+                await resolve(vendor.send(client, fake, "Dropped"))
+        finally:
+            await resolve(client.close() if twin == "sync" else client.aclose())
+
+    assert url.startswith("http://127.0.0.1:")
+    assert raw_response(read).status_code == 200
+    assert caught.value.sent is True  # the fake acted, then hung up
+    assert len(fake.messages) == 2
+    assert {r.url.host for r in fake.requests} == {"127.0.0.1"}
+    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
+
+
+@each_oauth_vendor
+async def test_serve_also_serves_the_token_endpoint(vendor: Vendor, twin: str) -> None:
+    fake = vendor.fake()
+    token_path = httpx.URL(vendor.token_url or "").path
+    with fake.serve() as url:
+        options: Any = {"base_url": url, "token_url": url + token_path, "timeout": 0.5}
+        client = vendor.cls(twin)(**options, **fake.client_credentials)
+        try:
+            await resolve(vendor.send(client, fake))
+        finally:
+            await resolve(client.close() if twin == "sync" else client.aclose())
+
+    assert [r.url.path for r in fake.requests] == [token_path, vendor.send_path(fake)]
+    assert len(fake.messages) == 1
+
+
+AUTHS = [(v, "credentials") for v in VENDORS] + [(v, "client_credentials") for v in OAUTH]
+
+
+@pytest.mark.parametrize(("vendor", "auth"), AUTHS, ids=[f"{v}-{auth}" for v, auth in AUTHS])
+async def test_mock_answers_code_that_builds_its_own_client(
+    vendor: Vendor, twin: str, auth: str
+) -> None:
+    fake = vendor.fake()
+    async with mocked_client(vendor, twin, fake, **getattr(fake, auth)) as client:
+        sent = await resolve(vendor.send(client, fake, "Mocked"))
+
+    hosts = [httpx.URL(vendor.token_url or "").host] if auth == "client_credentials" else []
+    assert [r.url.host for r in fake.requests] == [*hosts, httpx.URL(fake.base_url).host]
+    assert str(fake.requests[-1].url) == fake.base_url + vendor.send_path(fake)
+    assert vendor.message_id(sent) == vendor.message_id(fake.messages[0])

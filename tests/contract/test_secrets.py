@@ -94,51 +94,40 @@ async def test_no_secret_in_any_repr_or_str(vendor: Vendor, twin: str, way: str)
         assert CANARY not in str(thing)
 
 
-Step = Callable[[Vendor], Any]
-
-# (first answer, call, the error a send without / with a dedup key raises)
-FAILURES: dict[str, tuple[Step, str, tuple[type[Exception], type[Exception]]]] = {
-    "401": (
-        lambda v: httpx.Response(401, json=v.error_json("Invalid key")),
-        "send",
-        (AuthenticationError, AuthenticationError),
-    ),
-    "403": (
-        lambda v: httpx.Response(403, json=v.error_json("Unauthorised")),
-        "send",
-        (PermissionDeniedError, PermissionDeniedError),
-    ),
+# name: (first answer, given the vendor's error body; the call; what a send without / with a
+# dedup key raises)
+FAILURES: dict[str, tuple[Callable[[Any], Any], str, tuple[type[Exception], ...]]] = {
+    "401": (lambda e: httpx.Response(401, json=e), "send", (AuthenticationError,) * 2),
+    "403": (lambda e: httpx.Response(403, json=e), "send", (PermissionDeniedError,) * 2),
     "422": (
-        lambda v: httpx.Response(
-            422, json={**v.error_json("Invalid"), "errors": {"patient": ["?"]}}
-        ),
+        lambda e: httpx.Response(422, json={**e, "errors": {"patient": ["?"]}}),
         "send",
-        (UnprocessableEntityError, UnprocessableEntityError),
+        (UnprocessableEntityError,) * 2,
     ),
     "500-html": (
-        lambda v: httpx.Response(500, html="<html><body>boom</body></html>"),
+        lambda e: httpx.Response(500, html="<html><body>boom</body></html>"),
         "send",
-        (InternalServerError, InternalServerError),
+        (InternalServerError,) * 2,
     ),
     "429-over-cap": (
-        lambda v: httpx.Response(429, headers={"Retry-After": "600"}),
+        lambda e: httpx.Response(429, headers={"Retry-After": "600"}),
         "send",
-        (RateLimitError, RateLimitError),
+        (RateLimitError,) * 2,
     ),
-    "read-timeout": (lambda v: httpx.ReadTimeout, "send", (OutcomeUnknownError, APITimeoutError)),
+    "read-timeout": (lambda e: httpx.ReadTimeout, "send", (OutcomeUnknownError, APITimeoutError)),
     "dropped": (
-        lambda v: httpx.RemoteProtocolError,
+        lambda e: httpx.RemoteProtocolError,
         "send",
         (OutcomeUnknownError, APIConnectionError),
     ),
-    "connect-error": (lambda v: httpx.ConnectError, "send", (APIConnectionError,) * 2),
+    "connect-error": (lambda e: httpx.ConnectError, "send", (APIConnectionError,) * 2),
     "not-json-2xx": (
-        lambda v: httpx.Response(200, text="queued"),
+        lambda e: httpx.Response(200, text="ok"),
         "send",
         (ResponseValidationError,) * 2,
     ),
-    "read-503": (lambda v: httpx.Response(503), "read", (InternalServerError,) * 2),
-    "read-timeout-get": (lambda v: httpx.ReadTimeout, "read", (APITimeoutError,) * 2),
+    "read-503": (lambda e: httpx.Response(503), "read", (InternalServerError,) * 2),
+    "read-timeout-get": (lambda e: httpx.ReadTimeout, "read", (APITimeoutError,) * 2),
 }
 
 
@@ -153,7 +142,7 @@ async def test_no_secret_or_patient_text_in_errors_or_debug_logs(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     step, kind, expected = FAILURES[failure]
-    handler = routes(vendor, step(vendor))
+    handler = routes(vendor, step(vendor.error_json("Refused")))
     client = client_for(vendor, twin, handler, way)
 
     with pytest.raises(expected[vendor.dedup]) as caught:

@@ -1,5 +1,4 @@
-"""FakeLoopComms checks bearer tokens as Loop does, and serves Loop's M2M token endpoint;
-`mock()` and `serve()` reach it the ways downstream code does."""
+"""FakeLoopComms checks bearer tokens as Loop does, and serves Loop's M2M token endpoint."""
 
 from __future__ import annotations
 
@@ -122,46 +121,3 @@ async def test_the_token_endpoint_answers_in_oauth2_shapes(fake_loop_comms: Fake
     assert (basic.status_code, basic.json()["error"]) == (401, "invalid_client")
     assert (grant.status_code, grant.json()["error"]) == (400, "unsupported_grant_type")
     assert (listed.status_code, listed.json()) == (200, {"data": []})
-
-
-# -- mock() and serve() ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("auth", ["token", "client_credentials"])
-async def test_mock_answers_code_that_builds_its_own_client_on_loops_urls(
-    fake_loop_comms: FakeLoopComms, twin: str, auth: str
-) -> None:
-    fake = fake_loop_comms
-    cls = LoopCommsClient if twin == "sync" else AsyncLoopCommsClient
-    with fake.mock() as base_url:
-        # Loop's default base and token URLs, as code that builds its own client has them.
-        client = cls(**fake.credentials) if auth == "token" else cls(**fake.client_credentials)
-        try:
-            scheduled = await resolve(client.messages.schedule(**schedule_fields(fake)))
-        finally:
-            await close(client)
-
-    assert base_url == "https://comms.platform.loop.health"
-    assert scheduled.id in fake.scheduled
-    hosts = [r.url.host for r in fake.requests]
-    expected = ["comms.platform.loop.health"]
-    if auth == "client_credentials":
-        expected.insert(0, "identity.platform.loop.health")
-    assert hosts == expected
-
-
-async def test_serve_answers_real_clients_over_sockets(fake_loop_comms: FakeLoopComms) -> None:
-    fake = fake_loop_comms
-    with fake.serve() as url:
-        # Both twins, both ways in; one server, as each serve() costs a shutdown.
-        with LoopCommsClient(base_url=url, timeout=0.5, **fake.credentials) as loop:
-            sent = loop.messages.send(**send_fields(fake))
-        async with AsyncLoopCommsClient(
-            base_url=url, timeout=0.5, token_url=url + TOKEN_PATH, **fake.client_credentials
-        ) as async_loop:
-            got = await async_loop.messages.get(sent.message_id)
-
-    assert url.startswith("http://127.0.0.1:")
-    assert got.model_dump() == sent.model_dump()
-    assert len(fake.messages) == 1
-    assert [r.url.path for r in token_requests(fake)] == [TOKEN_PATH]

@@ -116,35 +116,6 @@ async def test_every_response_counts_down_the_rate_limit(
 # -- transports ----------------------------------------------------------------------------------
 
 
-async def test_serve_answers_a_client_over_real_sockets(fake_plannr: FakePlannr) -> None:
-    fake = fake_plannr
-    with fake.serve() as url:
-        async with AsyncPlannrClient(
-            base_url=url, timeout=0.5, strict_responses=True, **fake.credentials
-        ) as client:
-            sent = await client.conversations.send_message(
-                fake.conversation_uuid, contents="Over the wire", files=[fake.file_uuid]
-            )
-            page = await client.conversations.list_messages(fake.conversation_uuid)
-
-    assert url.startswith("http://127.0.0.1:")
-    assert fake.messages == [sent]
-    assert raw_response(sent).headers["X-Ratelimit-Remaining"] == str(RATE_LIMIT - 1)
-    assert page.data == [sent]
-
-
-async def test_mock_intercepts_a_client_built_with_the_default_url(
-    fake_plannr: FakePlannr,
-) -> None:
-    fake = fake_plannr
-    account = fake.account_uuid
-    with fake.mock() as url, PlannrClient(token=fake.token, account_uuid=account) as client:
-        sent = client.conversations.send_message(fake.conversation_uuid, contents="Mocked")
-
-    assert url == "https://api.plannrcrm.com"
-    assert fake.messages == [sent]
-
-
 async def test_requests_record_what_was_sent(fake_plannr: FakePlannr, twin: str) -> None:
     fake = fake_plannr
     async with fake_twin(fake, twin) as client:
