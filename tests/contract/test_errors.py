@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -173,6 +175,46 @@ async def test_a_2xx_that_is_not_json_says_the_vendor_accepted_the_request(
     assert "accepted the request" in str(caught.value)
     assert vendor.send_path(fake) in str(caught.value)
     assert len(script.requests) == 1  # the send was accepted: never repeated
+
+
+async def test_an_off_spec_2xx_is_returned_with_a_warning_naming_fields_not_values(
+    vendor: Vendor, twin: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    off = vendor.off_spec
+    script = Script(httpx.Response(off.status, json=off.body))
+
+    result = await resolve(vendor.send(vendor.build(twin, script), vendor.fake()))
+
+    assert type(result).__name__ == off.model
+    assert off.kept(result) is not None
+    assert len(script.requests) == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    for name in (off.model, *off.fields):
+        assert name in warnings[0]
+    for value in off.hidden:
+        assert value not in caplog.text + "\n".join(r.getMessage() for r in caplog.records)
+
+
+async def test_an_off_spec_2xx_raises_when_strict_naming_fields_not_values(
+    vendor: Vendor, twin: str
+) -> None:
+    off = vendor.off_spec
+    script = Script(httpx.Response(off.status, json=off.body))
+    client = vendor.build(twin, script, strict_responses=True)
+
+    with pytest.raises(ResponseValidationError) as caught:
+        await resolve(vendor.send(client, vendor.fake()))
+
+    text = str(caught.value)
+    assert "accepted the request" in text
+    for name in (off.model, *off.fields):
+        assert name in text
+    for value in off.hidden:
+        assert value not in text
+        assert value not in repr(caught.value)
+    assert len(script.requests) == 1
 
 
 # Every header the core reads a request id from, and which wins when several are present.

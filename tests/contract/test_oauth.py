@@ -190,6 +190,12 @@ def recorded(handler: Routes, seen: list[str]) -> Any:
     return record
 
 
+def oauth(vendor: Vendor, api: list[Any], *token: Any) -> Routes:
+    """API answers as given; the token endpoint answers each step, a str being a token."""
+    steps = [token_response(t) if isinstance(t, str) else t for t in token]
+    return Routes(Script(*api), Script(*steps), token_url=vendor.token_url or "")
+
+
 def unauthorized(vendor: Vendor) -> httpx.Response:
     return httpx.Response(401, json=vendor.error_json("token expired"))
 
@@ -198,11 +204,7 @@ def unauthorized(vendor: Vendor) -> httpx.Response:
 async def test_the_token_is_fetched_once_and_shared_with_with_options_copies(
     vendor: Vendor, twin: str
 ) -> None:
-    handler = Routes(
-        Script(vendor.send_ok(), vendor.read_ok(), vendor.send_ok()),
-        Script(token_response("access-1"), token_response("access-2")),
-        token_url=vendor.token_url or "",
-    )
+    handler = oauth(vendor, [vendor.send_ok(), vendor.read_ok(), vendor.send_ok()], "access-1")
     client = vendor.build(twin, handler, **CREDENTIALS)
 
     await resolve(vendor.send(client, vendor.fake()))
@@ -254,11 +256,7 @@ async def test_a_401_fetches_a_new_token_and_repeats_the_call_once(
     vendor: Vendor, twin: str, kind: str
 ) -> None:
     ok = vendor.send_ok() if kind == "send" else vendor.read_ok()
-    handler = Routes(
-        Script(unauthorized(vendor), ok),
-        Script(token_response("t1"), token_response("t2")),
-        token_url=vendor.token_url or "",
-    )
+    handler = oauth(vendor, [unauthorized(vendor), ok], "t1", "t2")
     seen: list[str] = []
     client = vendor.build(twin, recorded(handler, seen), **CREDENTIALS)
 
@@ -274,11 +272,7 @@ async def test_a_401_fetches_a_new_token_and_repeats_the_call_once(
 
 @each_oauth_vendor
 async def test_the_401_refresh_does_not_use_up_max_retries(vendor: Vendor, twin: str) -> None:
-    handler = Routes(
-        Script(unauthorized(vendor), vendor.send_ok()),
-        Script(token_response("t1"), token_response("t2")),
-        token_url=vendor.token_url or "",
-    )
+    handler = oauth(vendor, [unauthorized(vendor), vendor.send_ok()], "t1", "t2")
     client = vendor.build(twin, handler, max_retries=0, retry_policy=None, **CREDENTIALS)
 
     await resolve(vendor.send(client, vendor.fake()))
@@ -288,11 +282,7 @@ async def test_the_401_refresh_does_not_use_up_max_retries(vendor: Vendor, twin:
 
 @each_oauth_vendor
 async def test_a_second_401_raises_without_looping(vendor: Vendor, twin: str) -> None:
-    handler = Routes(
-        Script(unauthorized(vendor)),
-        Script(token_response("t1"), token_response("t2"), token_response("t3")),
-        token_url=vendor.token_url or "",
-    )
+    handler = oauth(vendor, [unauthorized(vendor)], "t1", "t2", "t3")
     client = vendor.build(twin, handler, **CREDENTIALS)
 
     with pytest.raises(AuthenticationError) as caught:
@@ -336,11 +326,7 @@ async def test_a_failed_token_fetch_is_retried_and_the_send_goes_out_once(
 ) -> None:
     # The token endpoint failed, so the message itself had not gone out: repeating is safe.
     first = httpx.Response(failure) if isinstance(failure, int) else failure
-    handler = Routes(
-        Script(vendor.send_ok()),
-        Script(first, token_response("t1")),
-        token_url=vendor.token_url or "",
-    )
+    handler = oauth(vendor, [vendor.send_ok()], first, "t1")
     client = vendor.build(twin, handler, **CREDENTIALS)
 
     result = await resolve(vendor.send(client, vendor.fake()))
@@ -359,10 +345,8 @@ async def test_a_409_after_an_auth_hiccup_does_not_claim_an_earlier_attempt(
     # A 401, or a lost token answer, means the vendor did nothing with the message yet.
     duplicate = httpx.Response(409, json=vendor.error_json("dedup key already used"))
     api = [unauthorized(vendor), duplicate] if before == "401-refresh" else [duplicate]
-    token = [httpx.ReadTimeout] if before == "token-timeout" else [token_response("t1")]
-    handler = Routes(
-        Script(*api), Script(*token, token_response("t2")), token_url=vendor.token_url or ""
-    )
+    token = httpx.ReadTimeout if before == "token-timeout" else "t1"
+    handler = oauth(vendor, api, token, "t2")
     client = vendor.build(twin, handler, **CREDENTIALS)
 
     with pytest.raises(ConflictError) as caught:

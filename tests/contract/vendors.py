@@ -50,6 +50,21 @@ OAUTH_SECRETS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
+class OffSpec:
+    """A 2xx answer to the send that breaks the vendor's schema, and what it must show."""
+
+    body: dict[str, Any]
+    model: str
+    fields: tuple[str, ...]
+    """The fields a warning or error names."""
+    hidden: tuple[str, ...]
+    """Values from the body that must never be shown (the patient's words, other data)."""
+    kept: Callable[[Any], object]
+    """A value of the lenient result, to show it was parsed anyway."""
+    status: int = 200
+
+
+@dataclass(frozen=True)
 class Vendor:
     """One vendor as the contract suite sees it."""
 
@@ -91,6 +106,7 @@ class Vendor:
     bad_field: str
     broken: Callable[[str], tuple[dict[str, Any], str]]
     """Constructor keywords holding `secret` with one other keyword wrong, and that keyword."""
+    off_spec: OffSpec
     repeatable: Invoke | None = None
     """A write safe to repeat, if the vendor has one: `repeatable(client, fake)`."""
     repeatable_ok: Callable[[], httpx.Response] | None = None
@@ -173,6 +189,21 @@ SQOD = Vendor(
     bad_send=lambda c, f, text: c.appointments.send_message("not-a-uuid-Distinct", message=text),
     bad_field="appointment_id",
     broken=lambda s: ({"token": s, "base_url": "http://sqod.example.com"}, "base_url"),
+    # `User` requires id, last_name, email and role: this sender does not match the model.
+    off_spec=OffSpec(
+        body={
+            "data": {
+                **message_json()["data"],
+                "message": "Running-late-secret-text",
+                "sender": {"first_name": "Jane-Doe-Secret-Name", "last_name": 12345},
+            }
+        },
+        model="AppointmentMessage",
+        fields=("sender",),
+        hidden=("Running-late-secret-text", "Jane-Doe-Secret-Name", "12345"),
+        kept=lambda result: result.message,
+        status=201,
+    ),
     repeatable=lambda c, f: c.appointments.update(f.appointment_id, status="waiting"),
     repeatable_ok=lambda: httpx.Response(200, json=appointment_json()),
     secrets=OAUTH_SECRETS,
@@ -214,6 +245,15 @@ PLANNR = Vendor(
     ),
     bad_field="files",
     broken=lambda s: ({"token": s, "account_uuid": "not-a-uuid"}, "account_uuid"),
+    off_spec=OffSpec(
+        body=plannr_message_json(
+            edited="perhaps", created_at="Distinct-Date-99", contents="Patient Jane Canary-Doe"
+        ),
+        model="Message",
+        fields=("edited", "created_at"),
+        hidden=("perhaps", "Distinct-Date-99", "Patient Jane Canary-Doe"),
+        kept=lambda result: result.uuid,
+    ),
     secrets={"static-token": {"token": CANARY, "account_uuid": PLANNR_ACCOUNT_UUID}},
 )
 
@@ -247,6 +287,14 @@ HERO = Vendor(
     ),
     bad_field="message_type",
     broken=lambda s: ({"api_key": s, "practice_group_id": ""}, "practice_group_id"),
+    # message_id is required and created_at must be a timestamp: neither holds here.
+    off_spec=OffSpec(
+        body={"content": "Jane Canary-Doe: smear test", "created_at": "Tuesday-ish"},
+        model="SentMessage",
+        fields=("message_id", "created_at"),
+        hidden=("Jane Canary-Doe: smear test", "Tuesday-ish"),
+        kept=lambda result: result.content,
+    ),
     secrets={"api-key": {"api_key": CANARY, "practice_group_id": HERO_PRACTICE_GROUP_ID}},
 )
 
@@ -292,6 +340,13 @@ LOOP = Vendor(
     bad_send=lambda c, f, text: _loop_send(c, f, text, channel="SMS-Canary"),
     bad_field="channel",
     broken=lambda s: ({"client_secret": s}, "client_id"),
+    off_spec=OffSpec(
+        body={"channel": "sms", "status": "queued", "provider": {"name": "Distinct-Provider"}},
+        model="Message",
+        fields=("message_id", "provider"),
+        hidden=("Distinct-Provider",),
+        kept=lambda result: result.status,
+    ),
     repeatable=_loop_send,
     repeatable_ok=sent,
     secrets=OAUTH_SECRETS,
