@@ -93,42 +93,35 @@ async def test_a_wrong_client_secret_fails_at_the_token_endpoint(vendor: Vendor,
     assert fake.messages == []
 
 
-async def test_serve_answers_a_real_client_over_real_sockets(vendor: Vendor, twin: str) -> None:
-    fake = vendor.fake()
-    with fake.serve() as url:
-        options: Any = {"base_url": url, "timeout": 0.5, "max_retries": 0, **fake.credentials}
-        client = vendor.cls(twin)(**options)
-        try:
-            sent = await resolve(vendor.send(client, fake, "Over the wire"))
-            read = await resolve(vendor.read(client, vendor.message_id(sent)))
-            fake.drop_next()
-            with pytest.raises(APIConnectionError) as caught:
-                await resolve(vendor.send(client, fake, "Dropped"))
-        finally:
-            await resolve(client.close() if twin == "sync" else client.aclose())
-
-    assert url.startswith("http://127.0.0.1:")
-    assert raw_response(read).status_code == 200
-    assert caught.value.sent is True  # the fake acted, then hung up
-    assert len(fake.messages) == 2
-    assert {r.url.host for r in fake.requests} == {"127.0.0.1"}
-    assert [r.method for r in fake.requests] == ["POST", "GET", "POST"]
-
-
-@each_oauth_vendor
-async def test_serve_also_serves_the_token_endpoint(vendor: Vendor, twin: str) -> None:
+async def test_serve_answers_both_twins_over_real_sockets(vendor: Vendor) -> None:
+    # One server for both twins (and the token endpoint): each serve() costs a shutdown.
     fake = vendor.fake()
     token_path = httpx.URL(vendor.token_url or "").path
     with fake.serve() as url:
-        options: Any = {"base_url": url, "token_url": url + token_path, "timeout": 0.5}
-        client = vendor.cls(twin)(**options, **fake.client_credentials)
-        try:
-            await resolve(vendor.send(client, fake))
-        finally:
-            await resolve(client.close() if twin == "sync" else client.aclose())
+        for twin in ("sync", "async"):
+            options: Any = {"base_url": url, "timeout": 0.5, "max_retries": 0, **fake.credentials}
+            client = vendor.cls(twin)(**options)
+            try:
+                sent = await resolve(vendor.send(client, fake, "Over the wire"))
+                read = await resolve(vendor.read(client, vendor.message_id(sent)))
+                fake.drop_next()
+                with pytest.raises(APIConnectionError) as caught:
+                    await resolve(vendor.send(client, fake, "Dropped"))
+            finally:
+                await resolve(client.close() if twin == "sync" else client.aclose())
+            assert raw_response(read).status_code == 200
+            assert caught.value.sent is True  # the fake acted, then hung up
+        if vendor.token_url:
+            options = {"base_url": url, "token_url": url + token_path, "timeout": 0.5}
+            with vendor.sync(**options, **fake.client_credentials) as oauth_client:
+                vendor.send(oauth_client, fake)
 
-    assert [r.url.path for r in fake.requests] == [token_path, vendor.send_path(fake)]
-    assert len(fake.messages) == 1
+    assert url.startswith("http://127.0.0.1:")
+    assert {r.url.host for r in fake.requests} == {"127.0.0.1"}
+    assert [r.method for r in fake.requests][:6] == ["POST", "GET", "POST"] * 2
+    assert len(fake.messages) == (5 if vendor.token_url else 4)
+    if vendor.token_url:  # the token endpoint is served there too
+        assert [r.url.path for r in fake.requests[6:]] == [token_path, vendor.send_path(fake)]
 
 
 AUTHS = [(v, "credentials") for v in VENDORS] + [(v, "client_credentials") for v in OAUTH]
