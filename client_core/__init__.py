@@ -47,6 +47,7 @@ from ._models import (
     NOT_GIVEN,
     REQUEST_CONFIG,
     JsonObject,
+    MissingFieldError,
     ModelOrDict,
     NonBlank,
     NotGiven,
@@ -60,6 +61,7 @@ from ._models import (
     request_body,
 )
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
+from ._resource_property import resource_property
 from ._retry import RetryPolicy
 from ._transport import (
     AsyncAPIClient,
@@ -99,6 +101,7 @@ __all__ = [
     "HttpT",
     "InternalServerError",
     "JsonObject",
+    "MissingFieldError",
     "ModelOrDict",
     "NonBlank",
     "NotFoundError",
@@ -133,6 +136,7 @@ __all__ = [
     "request_body",
     "require",
     "resolve_base_url",
+    "resource_property",
     "token_auth",
     "token_or_credentials",
 ]
