@@ -13,7 +13,7 @@ import anyio
 import httpx
 import pytest
 
-from client_core import BearerAuth, ClientCredentialsAuth, HeaderAuth
+from client_core.kit import BearerAuth, ClientCredentialsAuth, HeaderAuth
 from sqod_client import (
     AsyncSqodClient,
     ResponseValidationError,

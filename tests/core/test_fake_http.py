@@ -17,8 +17,8 @@ import anyio
 import httpx
 import pytest
 
-from client_core._fake_http import serve
 from client_core.testing import FakeServer, Reply, read_form
+from client_core.testing._http import serve
 from tests.core.test_fake_server import LaravelToy, Toy
 
 pytestmark = pytest.mark.anyio

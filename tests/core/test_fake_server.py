@@ -17,14 +17,13 @@ import pytest
 import respx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core import RetryPolicy
+from client_core.kit import (
     AsyncAPIClient,
     BearerAuth,
     Call,
-    CallOptions,
     ClientOptions,
     Resource,
-    RetryPolicy,
     SyncAPIClient,
     client_settings,
 )
@@ -93,6 +92,9 @@ class AsyncToyClient(AsyncAPIClient):
 class Toy(FakeServer[ToyClient, AsyncToyClient]):
     """A toy vendor: a token endpoint, a POST that acts, a GET and a PATCH of one act."""
 
+    sync_client_class = ToyClient
+    async_client_class = AsyncToyClient
+
     def __init__(self) -> None:
         self.token = "toy-static-token-5e1a"
         self.issuer = TokenIssuer(
@@ -122,12 +124,6 @@ class Toy(FakeServer[ToyClient, AsyncToyClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return httpx.Response(error.status, json={"message": error.message})
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> ToyClient:
-        return ToyClient(base_url=self.base_url, token=self.token, http_client=http, **options)
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncToyClient:
-        return AsyncToyClient(base_url=self.base_url, token=self.token, http_client=http, **options)
 
     def _token(self, request: FakeRequest) -> httpx.Response:
         self.seen.append(request)

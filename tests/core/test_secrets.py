@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from client_core import token_or_credentials
+from client_core.kit import token_or_credentials
 from tests.conftest import (
     APPOINTMENT_ID,
     CANARY,
