@@ -270,7 +270,63 @@ def _field_cases() -> list[Any]:
             lambda r: r.url.params.get("brand_id"),
         ),
     ]
+    cases += [
+        (
+            SQOD,
+            "appointment_id",
+            lambda c, f, v: c.appointments.send_message(v, message="hi"),
+            lambda r: _segment(r, "/api/v1/appointments/", "/messages"),
+        ),
+        (
+            SQOD,
+            "cancellation_reason",
+            lambda c, f, v: c.appointments.cancel(f.appointment_id, cancellation_reason=v),
+            lambda r: json.loads(r.content)["cancellation_reason"],
+        ),
+        (
+            PLANNR,
+            "conversation_uuid",
+            lambda c, f, v: c.conversations.send_message(v, contents="hi"),
+            lambda r: _segment(r, "/api/v1/conversation/", "/messages"),
+        ),
+        (
+            HERO,
+            "patient_id",
+            lambda c, f, v: c.messages.send(patient_id=v, message_type="sms", message_string="hi"),
+            lambda r: json.loads(r.content)["patient_id"],
+        ),
+        (
+            LOOP,
+            "scheduled id",
+            lambda c, f, v: c.messages.get_scheduled(v),
+            lambda r: _segment(r, "/v1/messages/scheduled/", ""),
+        ),
+        (LOOP, "template_key", _loop_send_with("template_key"), _json_field("template_key")),
+        (LOOP, "recipient", _loop_send_with("recipient"), _json_field("recipient")),
+        (LOOP, "dedup_key", _loop_send_with("dedup_key"), _json_field("dedup_key")),
+    ]
     return [pytest.param(*case, id=f"{case[0]}-{case[1]}") for case in cases]
+
+
+def _segment(request: httpx.Request, prefix: str, suffix: str) -> str:
+    path = request.url.raw_path.decode().split("?")[0]
+    return unquote(path.removeprefix(prefix).removesuffix(suffix))
+
+
+def _json_field(name: str) -> Any:
+    return lambda request: json.loads(request.content)[name]
+
+
+def _loop_send_with(name: str) -> Any:
+    fields = {
+        "channel": "sms",
+        "template_key": "t",
+        "recipient": "+447700900123",
+        "brand_id": "b",
+        "person_id": "p",
+        "dedup_key": "k",
+    }
+    return lambda c, f, v: c.messages.send(**{**fields, name: v})
 
 
 @pytest.mark.parametrize(("vendor", "field", "call", "arrived"), _field_cases())
