@@ -3,18 +3,24 @@
 A test takes `vendor` (one `Vendor` row) and `twin` ("sync" or "async"). Calls take the client
 and a fake of the vendor (a fresh one where the test only needs valid ids), and return the
 result, or a coroutine for the async twin: `await resolve(vendor.send(client, fake))`.
+
+`vendor.build` puts a client in front of a handler (a `Script`) with the table's credentials;
+`vendor.build_for` puts it in front of a fake, with the fake's own credentials and base URL.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from typing import Any
 
 import httpx
 
+from client_core import RetryPolicy
 from hero_client import AsyncHeroClient, HeroClient
 from hero_client.testing import FakeHero
 from loop_comms_client import AsyncLoopCommsClient, LoopCommsClient
@@ -32,12 +38,20 @@ from tests.conftest import (
     TOKEN_URL,
     appointment_json,
     message_json,
+    resolve,
 )
 from tests.loop_comms.conftest import MESSAGE_ID, sent
 from tests.plannr.payloads import conversation_json, page_response
 from tests.plannr.payloads import message_json as plannr_message_json
 
 Invoke = Callable[..., Any]
+
+TWINS = ("sync", "async")
+
+# Canaries: values that must never surface in a log, an error, a repr or a pickle.
+CANARY_TOKEN = "canary-token-5b1e9f"
+CANARY_TEXT = "canary-message-text-3d8b"
+CANARY_PATIENT = "9876543210"  # digits: Hero's patient ids are NHS-number-like
 
 # The three ways a secret reaches a client that can fetch tokens: as the static token, as the
 # client secret, and as the access token the token endpoint hands out (it always hands out
@@ -84,7 +98,8 @@ class Vendor:
     wire: Callable[[Mapping[str, str]], dict[str, str]]
     """The headers a request carries for the given credentials."""
     send: Invoke
-    """The vendor's main send: `send(client, fake, text="...")`."""
+    """The vendor's main send: `send(client, fake, text="...", key=None)`; `key` is Loop's
+    dedup key (a fresh one when None), which the other vendors do not have."""
     send_ok: Callable[[], httpx.Response]
     send_path: Callable[[Any], str]
     dedup: bool
@@ -107,20 +122,27 @@ class Vendor:
     broken: Callable[[str], tuple[dict[str, Any], str]]
     """Constructor keywords holding `secret` with one other keyword wrong, and that keyword."""
     off_spec: OffSpec
+    sample: Invoke
+    """A call whose answer is a model with several fields, for the display tests."""
     repeatable: Invoke | None = None
     """A write safe to repeat, if the vendor has one: `repeatable(client, fake)`."""
     repeatable_ok: Callable[[], httpx.Response] | None = None
     secrets: dict[str, dict[str, str]] = field(default_factory=dict)
     """Ways a secret reaches the client: keywords replacing the `credentials`."""
     token_url: str | None = None
+    secret_kwargs: tuple[str, ...] = ()
+    """Constructor keywords that carry a credential or a header value."""
 
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def token_path(self) -> str | None:
+        """Where the vendor's fake issues tokens (client-credentials vendors only)."""
+        return httpx.URL(self.token_url).path if self.token_url else None
+
     def build(self, twin: str, handler: Any, **options: Any) -> Any:
         """The twin around `handler` with the vendor's test credentials and no-wait retries."""
-        from client_core import RetryPolicy
-
         transport = httpx.MockTransport(handler)
         options.setdefault("retry_policy", RetryPolicy.no_wait())
         for name, value in self.credentials.items():
@@ -139,6 +161,62 @@ class Vendor:
 
     def cls(self, twin: str) -> Any:
         return self.sync if twin == "sync" else self.async_
+
+    def fake_kwargs(self, fake: Any) -> dict[str, Any]:
+        """Constructor keywords for `fake`'s credentials and base URL (no http_client)."""
+        return {**fake.credentials, "base_url": fake.base_url}
+
+    def build_for(self, twin: str, fake: Any, **options: Any) -> Any:
+        """The twin in front of `fake` (through `http_client` if given), no-wait retries."""
+        merged = {**self.fake_kwargs(fake), **options}
+        merged.setdefault("retry_policy", RetryPolicy.no_wait())
+        merged.setdefault("http_client", _http(twin, fake.transport()))
+        return self.cls(twin)(**merged)
+
+    def oauth_for(self, twin: str, fake: Any, **options: Any) -> Any:
+        """A client-credentials twin of a token vendor in front of `fake`."""
+        options.setdefault("retry_policy", RetryPolicy.no_wait())
+        options.setdefault("http_client", _http(twin, fake.transport()))
+        options.setdefault("token_url", self.token_url)
+        options.setdefault("base_url", fake.base_url)
+        return self.cls(twin)(**fake.client_credentials, **options)
+
+
+def _http(twin: str, transport: Any) -> Any:
+    return (
+        httpx.Client(transport=transport)
+        if twin == "sync"
+        else httpx.AsyncClient(transport=transport)
+    )
+
+
+async def close(client: Any) -> None:
+    """Close a client of either twin (and the httpx client it was given)."""
+    if hasattr(client, "aclose"):
+        await client.aclose()
+        await client._http.aclose()
+    else:
+        client.close()
+        client._http.close()
+
+
+@asynccontextmanager
+async def opened(vendor: Vendor, twin: str, fake: Any, **options: Any) -> AsyncIterator[Any]:
+    """`vendor.build_for(...)`, closed afterwards."""
+    client = vendor.build_for(twin, fake, **options)
+    try:
+        yield client
+    finally:
+        await close(client)
+
+
+def invoke(
+    vendor: Vendor, kind: str, client: Any, fake: Any, text: str = "hi", key: str = "k1"
+) -> Any:
+    """The vendor's `send` to `fake` (`key`: Loop's dedup key) or `read`, awaited if async."""
+    if kind == "send":
+        return resolve(vendor.send(client, fake, text, key))
+    return resolve(vendor.read(client, vendor.read_id))
 
 
 def _plain_error(message: str) -> dict[str, str]:
@@ -173,7 +251,7 @@ SQOD = Vendor(
     base_url_env="SQOD_BASE_URL",
     default_base_url=None,
     wire=_bearer,
-    send=lambda c, f, text="Running late": c.appointments.send_message(
+    send=lambda c, f, text="Running late", key=None: c.appointments.send_message(
         f.appointment_id, message=text
     ),
     send_ok=lambda: httpx.Response(201, json=message_json()),
@@ -208,6 +286,8 @@ SQOD = Vendor(
     repeatable_ok=lambda: httpx.Response(200, json=appointment_json()),
     secrets=OAUTH_SECRETS,
     token_url=TOKEN_URL,
+    secret_kwargs=("token", "client_id", "client_secret", "default_headers"),
+    sample=lambda c, f: c.appointments.update(f.appointment_id, status="waiting"),
 )
 
 PLANNR = Vendor(
@@ -225,7 +305,7 @@ PLANNR = Vendor(
     base_url_env="PLANNR_BASE_URL",
     default_base_url="https://api.plannrcrm.com",
     wire=lambda c: {**_bearer(c), "X-PLANNR-ACCOUNT-UUID": c["account_uuid"]},
-    send=lambda c, f, text="Your review is booked": c.conversations.send_message(
+    send=lambda c, f, text="Your review is booked", key=None: c.conversations.send_message(
         f.conversation_uuid, contents=text
     ),
     send_ok=lambda: httpx.Response(200, json=plannr_message_json()),
@@ -255,6 +335,8 @@ PLANNR = Vendor(
         kept=lambda result: result.uuid,
     ),
     secrets={"static-token": {"token": CANARY, "account_uuid": PLANNR_ACCOUNT_UUID}},
+    secret_kwargs=("token", "default_headers"),
+    sample=lambda c, f: c.conversations.send_message(f.conversation_uuid, contents="Pack attached"),
 )
 
 HERO = Vendor(
@@ -269,7 +351,7 @@ HERO = Vendor(
     base_url_env="HERO_BASE_URL",
     default_base_url="https://api.herohealth.net",
     wire=lambda c: {"x-api-key": c["api_key"], "x-practice-group-id": c["practice_group_id"]},
-    send=lambda c, f, text="Your results are ready": c.messages.send(
+    send=lambda c, f, text="Your results are ready", key=None: c.messages.send(
         patient_id=f.patient_id, message_type="sms", message_string=text
     ),
     send_ok=lambda: httpx.Response(200, json={"message_id": "8812345"}),
@@ -296,18 +378,25 @@ HERO = Vendor(
         kept=lambda result: result.content,
     ),
     secrets={"api-key": {"api_key": CANARY, "practice_group_id": HERO_PRACTICE_GROUP_ID}},
+    secret_kwargs=("api_key", "practice_group_id", "default_headers"),
+    sample=lambda c, f: c.messages.send(
+        patient_id=f.patient_id, message_type="sms", message_string="Your test is due"
+    ),
 )
 
 
-def _loop_send(client: Any, fake: Any, text: str = "Jane", **overrides: Any) -> Any:
-    # A fresh dedup key per call: the fake refuses a key it has seen; retries reuse the bytes.
+def _loop_send(
+    client: Any, fake: Any, text: str = "Jane", key: str | None = None, **overrides: Any
+) -> Any:
+    # A fresh dedup key per call unless given: the fake refuses a key it has seen; retries
+    # reuse the bytes. The person id is the patient canary the leak scans look for.
     fields = {
         "channel": "sms",
         "template_key": "appointment-reminder",
         "recipient": "+447700900123",
         "brand_id": fake.brand_id,
-        "person_id": "person-42",
-        "dedup_key": f"key-{uuid.uuid4().hex}",
+        "person_id": CANARY_PATIENT,
+        "dedup_key": key or f"key-{uuid.uuid4().hex}",
         "variables": {"first_name": text},
         **overrides,
     }
@@ -351,6 +440,18 @@ LOOP = Vendor(
     repeatable_ok=sent,
     secrets=OAUTH_SECRETS,
     token_url=LOOP_TOKEN_URL,
+    secret_kwargs=("token", "client_id", "client_secret", "default_headers"),
+    sample=lambda c, f: c.messages.schedule(
+        channel="sms",
+        template_key="appointment_reminder",
+        dedup_key="habit-1",
+        scheduled_at=datetime.now(UTC) + timedelta(days=1),
+        brand_id=f.brand_id,
+        person_id="person-42",
+        recipient="+447700900123",
+    ),
 )
 
 VENDORS = [SQOD, PLANNR, HERO, LOOP]
+TOKEN_VENDORS = [vendor for vendor in VENDORS if vendor.token_url]
+"""Vendors with an OAuth2 client-credentials flow."""

@@ -27,10 +27,11 @@ from client_core import (
     UnprocessableEntityError,
 )
 from sqod_client import RetryPolicy
+from tests.conftest import resolve
+from tests.contract.vendors import CANARY_TEXT, LOOP, TWINS, VENDORS, Vendor, close, invoke
 
 from .outcomes import record
 from .tamper import http_client
-from .vendors import CANARY_TEXT, LOOP, TWINS, VENDORS, Vendor, close, invoke, resolve
 
 pytestmark = pytest.mark.anyio
 
@@ -40,10 +41,10 @@ pytestmark = pytest.mark.anyio
 async def test_a_call_on_a_closed_client_is_a_client_closed_error(
     vendor: Vendor, twin: str
 ) -> None:
-    fake = vendor.make_fake()
-    client = vendor.build(twin, fake)
+    fake = vendor.fake()
+    client = vendor.build_for(twin, fake)
     await close(client)
-    with pytest.raises(ClientClosedError, match=vendor.client_class(twin).__name__) as caught:
+    with pytest.raises(ClientClosedError, match=vendor.cls(twin).__name__) as caught:
         await resolve(vendor.send(client, fake, "hi", "k1"))
     assert isinstance(caught.value, APIError)
     assert fake.requests == []
@@ -71,7 +72,7 @@ ERRORS: dict[type[APIError], tuple[str, Stage | bytes]] = {
 
 
 async def _raise(vendor: Vendor, twin: str, cls: type[APIError]) -> tuple[APIError, Any]:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     call, stage = ERRORS[cls]
     options: dict[str, Any] = {"retry_policy": RetryPolicy(max_retries=0)}
     if cls is OutcomeUnknownError and vendor is LOOP:
@@ -83,7 +84,7 @@ async def _raise(vendor: Vendor, twin: str, cls: type[APIError]) -> tuple[APIErr
         )
     else:
         stage(fake)
-    client = vendor.build(twin, fake, **options)
+    client = vendor.build_for(twin, fake, **options)
     try:
         with pytest.raises(cls) as caught:
             await invoke(vendor, call, client, fake, CANARY_TEXT, "dedup-1")

@@ -25,10 +25,10 @@ from pydantic import BaseModel
 
 from client_core import APIError, AsyncPage, SyncPage
 from sqod_client import RetryPolicy
+from tests.contract.vendors import HERO, LOOP, PLANNR, SQOD, TWINS, VENDORS, Vendor, close, invoke
 
 from .outcomes import record
 from .tamper import http_client
-from .vendors import HERO, LOOP, PLANNR, SQOD, TWINS, VENDORS, Vendor, close, invoke
 
 settings.register_profile(
     "hostile",
@@ -128,7 +128,7 @@ def valid_body(vendor: Vendor, kind: str) -> bytes:
     """A real 2xx answer of `kind` from the vendor's fake (captured once)."""
     key = (vendor.name, kind)
     if key not in _VALID:
-        fake = vendor.make_fake()
+        fake = vendor.fake()
         inner = fake.transport()
         seen: list[bytes] = []
 
@@ -137,7 +137,7 @@ def valid_body(vendor: Vendor, kind: str) -> bytes:
             seen.append(response.read())
             return httpx.Response(response.status_code, content=seen[-1])
 
-        client = vendor.build("sync", fake, http_client=http_client("sync", capture))
+        client = vendor.build_for("sync", fake, http_client=http_client("sync", capture))
         try:
             invoke(vendor, kind, client, fake).send(None)
         except StopIteration:
@@ -165,7 +165,7 @@ def _drive(coroutine: Any) -> Any:
 
 
 async def _attempt(vendor: Vendor, kind: str, twin: str, script: list[httpx.Response]) -> Any:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -173,7 +173,9 @@ async def _attempt(vendor: Vendor, kind: str, twin: str, script: list[httpx.Resp
         step = script[min(len(seen), len(script)) - 1]
         return httpx.Response(step.status_code, content=step.content, headers=step.headers)
 
-    client = vendor.build(twin, fake, http_client=http_client(twin, handler), retry_policy=POLICY)
+    client = vendor.build_for(
+        twin, fake, http_client=http_client(twin, handler), retry_policy=POLICY
+    )
     try:
         outcome: Any = await invoke(vendor, kind, client, fake, "hello", "dedup-1")
     except APIError as error:
@@ -337,7 +339,7 @@ def test_any_text_is_refused_before_io_or_arrives_intact(
     @HOSTILE
     @given(value=TEXT)
     def check(value: str) -> None:
-        fake = vendor.make_fake()
+        fake = vendor.fake()
         seen: list[httpx.Request] = []
 
         def handler(request: httpx.Request) -> httpx.Response:
@@ -346,7 +348,7 @@ def test_any_text_is_refused_before_io_or_arrives_intact(
 
         async def attempt() -> None:
             http = http_client(twin, handler)
-            client = vendor.build(twin, fake, http_client=http, retry_policy=POLICY)
+            client = vendor.build_for(twin, fake, http_client=http, retry_policy=POLICY)
             try:
                 await _await(call(client, fake, value))
             except ValueError:

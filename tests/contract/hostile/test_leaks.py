@@ -18,10 +18,8 @@ import pytest
 
 from client_core import APIError, raw_response
 from sqod_client import RetryPolicy
-
-from .leaks import exception_texts
-from .outcomes import record
-from .vendors import (
+from tests.conftest import resolve
+from tests.contract.vendors import (
     CANARY_PATIENT,
     CANARY_TEXT,
     HERO,
@@ -30,9 +28,10 @@ from .vendors import (
     VENDORS,
     Vendor,
     close,
-    credentials_client,
-    resolve,
 )
+
+from .leaks import exception_texts
+from .outcomes import record
 
 pytestmark = pytest.mark.anyio
 
@@ -142,9 +141,9 @@ def _resources(client: Any) -> list[Any]:
 async def test_nothing_secret_leaks_from_a_static_credential_client(
     vendor: Vendor, scenario: str, twin: str, logs: Records
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     SCENARIOS[scenario](fake, vendor)
-    client = vendor.build(twin, fake, timeout=1.0)
+    client = vendor.build_for(twin, fake, timeout=1.0)
     outcome = await _scan(vendor, twin, client, fake, logs)
     record(f"leak scan: {scenario}", "no canary in logs, errors, pickles, reprs", ended=outcome)
     assert outcome  # every scenario ends in a value or one of our errors
@@ -156,9 +155,9 @@ async def test_nothing_secret_leaks_from_a_static_credential_client(
 async def test_nothing_secret_leaks_from_a_client_credentials_client(
     vendor: Vendor, scenario: str, twin: str, logs: Records
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     stage = SCENARIOS.get(scenario) or TOKEN_SCENARIOS[scenario]
-    client = credentials_client(vendor, twin, fake, timeout=1.0)
+    client = vendor.oauth_for(twin, fake, timeout=1.0)
     if scenario == "token expired mid-session":
         await resolve(vendor.send(client, fake, "warm-up", "dedup-warm-up"))  # holds a token
     stage(fake, vendor)
@@ -172,8 +171,8 @@ async def test_nothing_secret_leaks_from_a_client_credentials_client(
 async def test_nothing_secret_leaks_from_bad_input(
     vendor: Vendor, twin: str, logs: Records
 ) -> None:
-    fake = vendor.make_fake()
-    client = vendor.build(twin, fake)
+    fake = vendor.fake()
+    client = vendor.build_for(twin, fake)
     with pytest.raises(ValueError, match="cannot be encoded") as caught:
         await resolve(vendor.send(client, fake, CANARY_TEXT + "\ud800", "dedup"))
     await close(client)
@@ -189,8 +188,8 @@ async def test_nothing_secret_leaks_from_bad_input(
 async def test_an_unknown_patient_id_is_not_echoed(
     vendor: Vendor, twin: str, logs: Records
 ) -> None:
-    fake = vendor.make_fake()
-    client = vendor.build(twin, fake, retry_policy=RetryPolicy.no_wait())
+    fake = vendor.fake()
+    client = vendor.build_for(twin, fake, retry_policy=RetryPolicy.no_wait())
     with pytest.raises(APIError) as caught:
         await resolve(
             client.messages.send(

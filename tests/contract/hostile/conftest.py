@@ -15,6 +15,7 @@ from .outcomes import OUTCOMES
 from .reliability_table import rewrite
 
 HERE = Path(__file__).resolve().parent
+NODE_PREFIX = HERE.relative_to(HERE.parents[2]).as_posix() + "/"  # "tests/contract/hostile/"
 TABLE_CHECK = "test_reliability_table.py"
 
 
@@ -47,7 +48,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if not report.nodeid.startswith("tests/hostile/"):
+    if not report.nodeid.startswith(NODE_PREFIX):
         return
     if report.when == "call" or (report.when == "setup" and report.skipped):
         _Run.ran += 1

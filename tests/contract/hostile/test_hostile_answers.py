@@ -22,11 +22,8 @@ from client_core import (
     ResponseValidationError,
 )
 from sqod_client import RetryPolicy
-
-from .leaks import assert_hidden
-from .outcomes import record
-from .tamper import http_client, through, with_extra_field
-from .vendors import (
+from tests.conftest import resolve
+from tests.contract.vendors import (
     CANARY_TOKEN,
     SQOD,
     TOKEN_VENDORS,
@@ -34,10 +31,12 @@ from .vendors import (
     VENDORS,
     Vendor,
     close,
-    credentials_client,
     invoke,
-    resolve,
 )
+
+from .leaks import assert_hidden
+from .outcomes import record
+from .tamper import http_client, through, with_extra_field
 
 pytestmark = pytest.mark.anyio
 
@@ -55,7 +54,7 @@ HOSTILE_TOKENS = {
 async def test_a_hostile_token_endpoint_is_a_typed_error_without_the_token(
     vendor: Vendor, case: str, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -64,7 +63,7 @@ async def test_a_hostile_token_endpoint_is_a_typed_error_without_the_token(
             return httpx.Response(200, content=HOSTILE_TOKENS[case])
         return httpx.Response(200, json={})
 
-    client = credentials_client(vendor, twin, fake, http_client=http_client(twin, handler))
+    client = vendor.oauth_for(twin, fake, http_client=http_client(twin, handler))
     try:
         with pytest.raises(APIError) as caught:
             await resolve(vendor.send(client, fake, "hi", "k1"))
@@ -87,15 +86,15 @@ def _latin1_cookie(request: httpx.Request) -> httpx.Response:
 @pytest.mark.parametrize("vendor", VENDORS, ids=str)
 @pytest.mark.parametrize("twin", TWINS)
 async def test_the_built_in_clients_keep_no_cookies(vendor: Vendor, twin: str) -> None:
-    fake = vendor.make_fake()
-    options = {**vendor.kwargs(fake), "base_url": "https://cookies.example.test"}
+    fake = vendor.fake()
+    options = {**vendor.fake_kwargs(fake), "base_url": "https://cookies.example.test"}
     with respx.mock(assert_all_called=False) as router:
         route = router.route(host="cookies.example.test").mock(side_effect=_latin1_cookie)
-        client = vendor.client_class(twin)(retry_policy=RetryPolicy(max_retries=0), **options)
+        client = vendor.cls(twin)(retry_policy=RetryPolicy(max_retries=0), **options)
         try:
             for _ in range(2):
                 with pytest.raises(APIStatusError):
-                    await resolve(vendor.read(client, fake))
+                    await resolve(vendor.read(client, vendor.read_id))
         finally:
             await resolve(client.close() if twin == "sync" else client.aclose())
     assert route.call_count == 2
@@ -113,17 +112,17 @@ def _charset_lie(request: httpx.Request) -> httpx.Response:
 async def test_a_charset_lie_in_an_error_body_is_still_a_typed_retried_error(
     vendor: Vendor, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         return _charset_lie(request)
 
-    client = vendor.build(twin, fake, http_client=http_client(twin, handler))
+    client = vendor.build_for(twin, fake, http_client=http_client(twin, handler))
     try:
         with pytest.raises(InternalServerError) as caught:
-            await resolve(vendor.read(client, fake))
+            await resolve(vendor.read(client, vendor.read_id))
     finally:
         await close(client)
     assert caught.value.status_code == 503
@@ -141,8 +140,8 @@ def _null_body(request: httpx.Request) -> httpx.Response:
 async def test_a_2xx_json_null_is_a_response_validation_error(
     vendor: Vendor, call: str, twin: str
 ) -> None:
-    fake = vendor.make_fake()
-    client = vendor.build(twin, fake, http_client=http_client(twin, _null_body))
+    fake = vendor.fake()
+    client = vendor.build_for(twin, fake, http_client=http_client(twin, _null_body))
     try:
         with pytest.raises(ResponseValidationError, match="accepted the request"):
             await invoke(vendor, call, client, fake)
@@ -153,9 +152,9 @@ async def test_a_2xx_json_null_is_a_response_validation_error(
 
 @pytest.mark.parametrize("twin", TWINS)
 async def test_sqod_cancel_with_an_empty_body_still_returns_none(twin: str) -> None:
-    fake = SQOD.make_fake()
+    fake = SQOD.fake()
     handler = lambda request: httpx.Response(204)  # noqa: E731
-    client = SQOD.build(twin, fake, http_client=http_client(twin, handler))
+    client = SQOD.build_for(twin, fake, http_client=http_client(twin, handler))
     try:
         assert await resolve(client.appointments.cancel(fake.appointment_id)) is None
     finally:
@@ -178,10 +177,10 @@ def _redirecting(vendor: Vendor, seen: list[httpx.Request]) -> Any:
 @pytest.mark.parametrize("vendor", VENDORS, ids=str)
 @pytest.mark.parametrize("twin", TWINS)
 async def test_no_request_follows_a_redirect_to_another_origin(vendor: Vendor, twin: str) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     seen: list[httpx.Request] = []
     http = http_client(twin, _redirecting(vendor, seen), follow_redirects=True)
-    client = vendor.build(twin, fake, http_client=http)
+    client = vendor.build_for(twin, fake, http_client=http)
     try:
         with pytest.raises(APIStatusError) as caught:
             await resolve(vendor.send(client, fake, "hi", "k1"))
@@ -195,10 +194,10 @@ async def test_no_request_follows_a_redirect_to_another_origin(vendor: Vendor, t
 @pytest.mark.parametrize("vendor", TOKEN_VENDORS, ids=str)
 @pytest.mark.parametrize("twin", TWINS)
 async def test_a_token_endpoint_redirect_is_not_followed(vendor: Vendor, twin: str) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     seen: list[httpx.Request] = []
     http = http_client(twin, _redirecting(vendor, seen), follow_redirects=True)
-    client = credentials_client(vendor, twin, fake, http_client=http)
+    client = vendor.oauth_for(twin, fake, http_client=http)
     try:
         with pytest.raises(APIStatusError):
             await resolve(vendor.send(client, fake, "hi", "k1"))
@@ -223,14 +222,14 @@ RETRY_AFTER = {
 async def test_a_retry_after_that_is_not_a_finite_wait_is_absent(
     vendor: Vendor, header: str, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     handler = lambda request: httpx.Response(429, headers=RETRY_AFTER[header])  # noqa: E731
-    client = vendor.build(
+    client = vendor.build_for(
         twin, fake, http_client=http_client(twin, handler), retry_policy=RetryPolicy(max_retries=0)
     )
     try:
         with pytest.raises(RateLimitError) as caught:
-            await resolve(vendor.read(client, fake))
+            await resolve(vendor.read(client, vendor.read_id))
     finally:
         await close(client)
     assert caught.value.retry_after is None
@@ -240,9 +239,9 @@ async def test_a_retry_after_that_is_not_a_finite_wait_is_absent(
 @pytest.mark.parametrize("vendor", VENDORS, ids=str)
 @pytest.mark.parametrize("twin", TWINS)
 async def test_a_2xx_json_with_a_lone_surrogate_escape_is_parsed(vendor: Vendor, twin: str) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     handler = through(fake, with_extra_field("half an emoji \ud83d"))
-    client = vendor.build(twin, fake, http_client=http_client(twin, handler))
+    client = vendor.build_for(twin, fake, http_client=http_client(twin, handler))
     try:
         result = await resolve(vendor.send(client, fake, "hi", "k1"))
     finally:

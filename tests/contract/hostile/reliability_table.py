@@ -7,8 +7,8 @@ from pathlib import Path
 
 from .outcomes import Outcome
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
-START = "<!-- hostile-table:start (written by tests/hostile/conftest.py; do not edit) -->"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "reliability.md"
+START = "<!-- hostile-table:start (written by tests/contract/hostile/conftest.py; do not edit) -->"
 END = "<!-- hostile-table:end -->"
 
 

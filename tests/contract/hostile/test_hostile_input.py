@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from .leaks import assert_hidden
-from .outcomes import record
-from .vendors import (
+from tests.conftest import resolve
+from tests.contract.vendors import (
     HERO,
     LOOP,
     PLANNR,
@@ -22,8 +21,10 @@ from .vendors import (
     VENDORS,
     Vendor,
     opened,
-    resolve,
 )
+
+from .leaks import assert_hidden
+from .outcomes import record
 
 pytestmark = pytest.mark.anyio
 
@@ -54,7 +55,7 @@ def _secret_cases() -> list[Any]:
 
 
 def _constructor_kwargs(vendor: Vendor, fake: Any, kwarg: str, value: str) -> dict[str, Any]:
-    kwargs = vendor.kwargs(fake)
+    kwargs = vendor.fake_kwargs(fake)
     if kwarg in ("client_id", "client_secret"):
         kwargs.pop("token", None)
         kwargs.update(fake.client_credentials)
@@ -70,11 +71,11 @@ def _constructor_kwargs(vendor: Vendor, fake: Any, kwarg: str, value: str) -> di
 def test_a_credential_with_a_stray_character_is_refused_at_construction(
     vendor: Vendor, kwarg: str, label: str, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     value = SECRET + STRAY[label] if label != "accented letter" else SECRET + STRAY[label] + "x"
     kwargs = _constructor_kwargs(vendor, fake, kwarg, value)
     with pytest.raises(ValueError, match=kwarg) as caught:
-        vendor.client_class(twin)(**kwargs)
+        vendor.cls(twin)(**kwargs)
     problem = (
         "control or invisible" if kwarg in FORM_ENCODED else "cannot be sent in an HTTP header"
     )
@@ -160,7 +161,7 @@ def _unencodable_calls() -> list[Any]:
 async def test_unencodable_text_is_a_value_error_naming_the_field(
     vendor: Vendor, field: str, call: Any, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     async with opened(vendor, twin, fake) as client:
         with pytest.raises(ValueError, match=field) as caught:
             await resolve(call(client, fake))
@@ -187,8 +188,8 @@ BAD_URL_ENDINGS = {"trailing space": " ", "tab": "\t", "CR/LF": "\r\n", "NUL": "
 def test_a_base_url_with_whitespace_or_control_characters_is_refused(
     vendor: Vendor, ending: str, source: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = vendor.make_fake()
-    kwargs = vendor.kwargs(fake)
+    fake = vendor.fake()
+    kwargs = vendor.fake_kwargs(fake)
     url = "https://api.example.test" + BAD_URL_ENDINGS[ending]
     if ending == "tab":
         url = "https://api.exa\tmple.test"
@@ -198,7 +199,7 @@ def test_a_base_url_with_whitespace_or_control_characters_is_refused(
         del kwargs["base_url"]
         monkeypatch.setenv(vendor.base_url_env, url)
     with pytest.raises(ValueError, match="base_url"):
-        vendor.sync_cls(**kwargs)
+        vendor.sync(**kwargs)
     record(f"base URL with {ending} ({source})", "ValueError at construction")
 
 
@@ -207,10 +208,10 @@ def test_a_base_url_with_whitespace_or_control_characters_is_refused(
 def test_a_token_url_with_whitespace_or_control_characters_is_refused(
     vendor: Vendor, ending: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     kwargs = {"base_url": fake.base_url, **fake.client_credentials}
     with pytest.raises(ValueError, match="token_url"):
-        vendor.sync_cls(token_url="https://auth.example.test/t" + BAD_URL_ENDINGS[ending], **kwargs)
+        vendor.sync(token_url="https://auth.example.test/t" + BAD_URL_ENDINGS[ending], **kwargs)
     record(f"token URL with {ending}", "ValueError at construction")
 
 
@@ -242,7 +243,7 @@ def _injections() -> list[Any]:
 async def test_a_multipart_content_type_with_control_characters_is_refused(
     vendor: Vendor, call: Any, content_type: str, twin: str
 ) -> None:
-    fake = vendor.make_fake()
+    fake = vendor.fake()
     async with opened(vendor, twin, fake) as client:
         with pytest.raises(ValueError, match="content type"):
             await resolve(call(client, fake, content_type))
@@ -251,7 +252,7 @@ async def test_a_multipart_content_type_with_control_characters_is_refused(
 
 
 def test_a_clean_content_type_is_sent_as_given() -> None:
-    fake = PLANNR.make_fake()
+    fake = PLANNR.fake()
     with fake.client() as client:
         client.conversations.send_message_with_attachments(
             fake.conversation_uuid, contents="hi", files=[("a.pdf", b"%PDF", "application/pdf")]

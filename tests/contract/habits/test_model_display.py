@@ -14,10 +14,9 @@ from IPython.lib import pretty as ipython_pretty
 from hero_client.models import SentMessage
 from sqod_client.models import Appointment
 from tests.conftest import fake_twin, resolve
+from tests.contract.vendors import HERO, Vendor
 
-from .vendors import SAMPLE_CALLS
-
-FIXTURES = Path(__file__).parent.parent
+FIXTURES = Path(__file__).parents[2]  # tests/
 pretty = cast(Callable[[object], str], ipython_pretty.pretty)  # IPython ships no annotations
 
 
@@ -36,12 +35,10 @@ def _expected_names(model: Any) -> set[str]:
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("vendor", list(SAMPLE_CALLS))
-async def test_str_shows_only_the_fields_the_vendor_sent(vendor: str, twin: str) -> None:
-    fake_class, call = SAMPLE_CALLS[vendor]
-    fake = fake_class()
+async def test_str_shows_only_the_fields_the_vendor_sent(vendor: Vendor, twin: str) -> None:
+    fake = vendor.fake()
     async with fake_twin(fake, twin) as client:
-        model = await resolve(call(client, fake))
+        model = await resolve(vendor.sample(client, fake))
 
     text = str(model)
 
@@ -83,10 +80,9 @@ def test_nested_models_are_indented_under_their_field() -> None:
 
 @pytest.mark.anyio
 async def test_secrets_stay_hidden_in_every_display(twin: str) -> None:
-    fake_class, call = SAMPLE_CALLS["hero"]
-    fake = fake_class()
+    fake = HERO.fake()
     async with fake_twin(fake, twin) as client:
-        sent: SentMessage = await resolve(call(client, fake))
+        sent: SentMessage = await resolve(HERO.sample(client, fake))
     assert sent.auth_token
 
     for shown in (str(sent), pretty(sent), sent._repr_html_(), repr(sent)):

@@ -17,9 +17,9 @@ import pytest
 
 from loop_comms_client import AsyncLoopCommsClient, ConflictError, LoopCommsClient, RetryPolicy
 from loop_comms_client.testing import TOKEN_PATH, FakeLoopComms
+from tests.contract.vendors import LOOP
 
 from .outcomes import record
-from .vendors import LOOP
 
 pytestmark = pytest.mark.anyio
 
