@@ -20,8 +20,8 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     ResponseValidationError,
-    decode_body,
     parse_json,
+    redacted_body,
     status_error,
     vendor_message_of,
 )
@@ -90,6 +90,7 @@ class ClientCredentialsAuth(httpx.Auth):
         if scope:
             self._form["scope"] = scope
         self._basic: tuple[str, str] | None = None
+        self._credentials = (client_id, client_secret)
         if credentials_in == "basic":
             self._basic = (client_id, client_secret)
         else:
@@ -165,9 +166,7 @@ class ClientCredentialsAuth(httpx.Auth):
         if "User-Agent" in api_request.headers:
             headers["User-Agent"] = api_request.headers["User-Agent"]
         if self._basic is not None:
-            # RFC 6749 section 2.3.1: form-urlencode id and secret before joining them with ":".
-            pair = ":".join(quote_plus(part, safe="") for part in self._basic).encode()
-            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+            headers["Authorization"] = "Basic " + _basic_pair(*self._basic)
         timeout = api_request.extensions.get("timeout")
         return httpx.Request(
             "POST",
@@ -179,7 +178,7 @@ class ClientCredentialsAuth(httpx.Auth):
 
     def _store(self, response: httpx.Response) -> None:
         if not response.is_success:
-            raise _token_error(response)
+            raise _token_error(response, secret_values(self))
         try:
             body: Any = parse_json(response.content)
             token = body["access_token"]
@@ -208,11 +207,30 @@ class ClientCredentialsAuth(httpx.Auth):
         self._expires_at = time.monotonic() + lifetime - min(self._leeway, lifetime / 10)
 
 
-def _token_error(response: httpx.Response) -> APIStatusError:
+def secret_values(auth: httpx.Auth) -> tuple[str, ...]:
+    """The credentials `auth` holds, in every form it sends them, to redact from vendor text."""
+    if isinstance(auth, StaticHeaderAuth):
+        # The credential after its scheme ("Bearer x" -> "x"), or the whole header value.
+        return tuple(value.split(" ", 1)[-1] for value in auth.headers.values())
+    if isinstance(auth, ClientCredentialsAuth):
+        found = [*auth._credentials, *(quote_plus(part, safe="") for part in auth._credentials)]
+        if auth._basic is not None:
+            found.append(_basic_pair(*auth._basic))
+        return tuple(found) + ((auth._token,) if auth._token else ())
+    return ()
+
+
+def _basic_pair(client_id: str, client_secret: str) -> str:
+    # RFC 6749 section 2.3.1: form-urlencode id and secret before joining them with ":".
+    pair = ":".join(quote_plus(part, safe="") for part in (client_id, client_secret)).encode()
+    return base64.b64encode(pair).decode("ascii")
+
+
+def _token_error(response: httpx.Response, secrets: tuple[str, ...]) -> APIStatusError:
     # 400/401/403 from a token endpoint mean the client credentials are wrong (RFC 6749 5.2).
     if response.status_code not in (400, 401, 403):
-        return status_error(response, context="token endpoint")
-    body = decode_body(response)
+        return status_error(response, context="token endpoint", secrets=secrets)
+    body = redacted_body(response, secrets)
     detail = vendor_message_of(body) or response.reason_phrase
     return AuthenticationError(
         f"{response.status_code} from the token endpoint {response.request.url.host}: {detail}; "

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -244,15 +244,21 @@ _HINTS: dict[type[APIStatusError], str] = {
 
 
 def status_error(
-    response: httpx.Response, *, earlier_outcome_unclear: bool = False, context: str = ""
+    response: httpx.Response,
+    *,
+    earlier_outcome_unclear: bool = False,
+    context: str = "",
+    secrets: Iterable[str] = (),
 ) -> APIStatusError:
     """Build the typed error for a non-2xx response (its body must already be read).
 
-    `context` names where the answer came from when it is not the call itself.
+    `context` names where the answer came from when it is not the call itself. `secrets` are
+    the credentials the client holds: a vendor echoing one has it replaced in the error's text
+    and `body` (see `redacted_body`).
     """
     status = response.status_code
     cls = _STATUS_ERRORS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    body = decode_body(response)
+    body = redacted_body(response, secrets)
     parts = [f"{status} {response.reason_phrase}".rstrip()]
     if context:
         parts.insert(0, context)
@@ -307,6 +313,56 @@ def decode_body(response: httpx.Response) -> object:
     except (UnicodeError, LookupError):
         # A charset that lies (utf-16 without a BOM) must not hide the status behind it.
         return response.content.decode("utf-8", errors="replace")
+
+
+_REDACTED = "***"
+# Shorter values would match ordinary words in the vendor's text (and are no secret worth it).
+_SHORTEST_SECRET = 8
+# Deeper than this, a body is junk from a hostile server: kept whole would mean recursing on it.
+_DEEPEST_REDACTED = 64
+
+
+def redacted_body(response: httpx.Response, secrets: Iterable[str]) -> object:
+    """`decode_body(response)` with every secret the vendor echoed replaced by `***`.
+
+    A token endpoint may echo the client secret in `error_description`; an API may echo the
+    token. Each secret is looked for as sent and as JSON escapes it (PHP's `\\/` included).
+    """
+    body = decode_body(response)
+    forms = {
+        form
+        for secret in secrets
+        if len(secret) >= _SHORTEST_SECRET
+        for form in _echoed_forms(secret)
+    }
+    if not any(form.encode() in response.content for form in forms):
+        return body
+    # Escaped forms too: a body that is not JSON after all keeps them as they came. Longest
+    # first, so a secret inside a longer one (the token inside "Bearer token") goes as well.
+    return _redacted(body, sorted(forms, key=len, reverse=True), 0)
+
+
+def _echoed_forms(secret: str) -> set[str]:
+    escaped = json.dumps(secret)[1:-1]
+    unescaped = json.dumps(secret, ensure_ascii=False)[1:-1]
+    return {secret, escaped, escaped.replace("/", "\\/"), unescaped}
+
+
+def _redacted(value: object, secrets: list[str], depth: int) -> object:
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, _REDACTED)
+        return value
+    if depth >= _DEEPEST_REDACTED and isinstance(value, Mapping | list):
+        return _REDACTED
+    if isinstance(value, Mapping):
+        return {
+            _redacted(k, secrets, depth + 1): _redacted(v, secrets, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_redacted(item, secrets, depth + 1) for item in value]
+    return value
 
 
 def vendor_message_of(body: object) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 import httpx
 
-from ._auth import StaticHeaderAuth
+from ._auth import StaticHeaderAuth, secret_values
 from ._call import Call, MaybeEmptyCall, PagedCall, _Call
 from ._config import ClientSettings, HttpT
 from ._errors import (
@@ -261,7 +261,13 @@ class BaseClient(Generic[HttpT]):
                 attempts.retries,
             )
         if not response.is_success:
-            error = status_error(response, earlier_outcome_unclear=attempts.outcome_unclear)
+            # The credentials as sent (a fetched token may have been refreshed since) and held.
+            sent = response.request.headers.get("authorization", "").split(" ", 1)[-1]
+            error = status_error(
+                response,
+                earlier_outcome_unclear=attempts.outcome_unclear,
+                secrets=(sent, *secret_values(self._settings.auth)),
+            )
             attempts.answered(response)
             raise error
 
