@@ -21,6 +21,7 @@ from loop_comms_client import AsyncLoopCommsClient, ScheduledMessage
 from plannr_client import AsyncPlannrClient, Conversation, Login, Message
 from sqod_client import Appointment, AsyncSqodClient
 from tests.conftest import APPOINTMENT_ID, PLANNR_ACCOUNT_UUID
+from tests.contract.vendors import LOOP, PLANNR, SQOD, Vendor
 
 pytestmark = pytest.mark.anyio
 
@@ -46,18 +47,6 @@ class Pages:
         return httpx.Response(200, json={"data": rows, "links": links, "meta": meta})
 
 
-def _sqod(http: httpx.AsyncClient) -> AsyncSqodClient:
-    return AsyncSqodClient(base_url="https://acme.sqod.test", token="t", http_client=http)
-
-
-def _plannr(http: httpx.AsyncClient) -> AsyncPlannrClient:
-    return AsyncPlannrClient(token="t", account_uuid=PLANNR_ACCOUNT_UUID, http_client=http)
-
-
-def _loop(http: httpx.AsyncClient) -> AsyncLoopCommsClient:
-    return AsyncLoopCommsClient(token="t", http_client=http)
-
-
 def _scheduled(n: int) -> dict[str, Any]:
     return {
         "id": f"s-{n}",
@@ -75,10 +64,10 @@ def _scheduled(n: int) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ListCall:
-    """One vendor's async list call: the client, the call, one row, and a bad argument."""
+    """One vendor's async list call: the vendor, the call, one row, and a bad argument."""
 
     name: str
-    client: Callable[[httpx.AsyncClient], Any]
+    vendor: Vendor
     call: Callable[..., AsyncPaginator[Any]]
     row: Callable[[int], dict[str, Any]]
     key: str
@@ -88,7 +77,7 @@ class ListCall:
 LISTS = [
     ListCall(
         "sqod appointments.list",
-        _sqod,
+        SQOD,
         lambda c, **kw: c.appointments.list(**kw),
         lambda n: {"id": f"{APPOINTMENT_ID[:-2]}{n:02d}", "status": "scheduled"},
         "id",
@@ -96,7 +85,7 @@ LISTS = [
     ),
     ListCall(
         "plannr conversations.list",
-        _plannr,
+        PLANNR,
         lambda c, **kw: c.conversations.list(**kw),
         lambda n: {"uuid": f"c-{n}", "name": f"Conversation {n}"},
         "uuid",
@@ -104,7 +93,7 @@ LISTS = [
     ),
     ListCall(
         "plannr conversations.list_messages",
-        _plannr,
+        PLANNR,
         lambda c, **kw: c.conversations.list_messages(CONVERSATION_UUID, **kw),
         lambda n: {"uuid": f"m-{n}", "contents": f"Message {n}"},
         "uuid",
@@ -112,7 +101,7 @@ LISTS = [
     ),
     ListCall(
         "plannr logins.list",
-        _plannr,
+        PLANNR,
         lambda c: c.logins.list(),
         lambda n: {"uuid": f"l-{n}"},
         "uuid",
@@ -120,7 +109,7 @@ LISTS = [
     ),
     ListCall(
         "loop messages.list_scheduled",
-        _loop,
+        LOOP,
         lambda c, **kw: c.messages.list_scheduled(brand_id="brand-1", **kw),
         _scheduled,
         "id",
@@ -130,8 +119,7 @@ LISTS = [
 
 
 def _client(case: ListCall, pages: Pages) -> Any:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(pages))
-    return case.client(http).with_options(max_retries=0)
+    return case.vendor.build("async", pages).with_options(max_retries=0)
 
 
 @pytest.mark.parametrize("case", LISTS, ids=lambda c: c.name)
