@@ -55,6 +55,8 @@ class Call(Generic[ResultT]):
     """A 2xx without a body returns None instead of raising ResponseValidationError."""
     paged: bool = False
     """The answer is one page of a list of `returns` (sent with `send_page`)."""
+    idempotency_key: str | None = None
+    """The caller's key for a send made once through the client's ledger (see `SqliteLedger`)."""
 
     def page(self, number: int) -> Call[ResultT]:
         """The same call for another page of a paginated list."""

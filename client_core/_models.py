@@ -155,6 +155,8 @@ class RawResponse:
 
     http_response: httpx.Response
     retries_taken: int
+    replayed: bool = False
+    """True when the send ledger returned a recorded answer instead of sending again."""
 
     @property
     def status_code(self) -> int:

@@ -29,12 +29,15 @@ from ._errors import (
     ResponseValidationError,
     status_error,
 )
+from ._ledger_send import asend_once, send_once
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
 from ._pagination import AsyncPage, SyncPage, parse_page
 from ._retry import RetryPolicy
 
 if TYPE_CHECKING:
     import tenacity
+
+    from ._ledger import Ledger
 
 __all__ = [
     "AsyncAPIClient",
@@ -74,6 +77,10 @@ class ClientSettings:
     logger_name: str
     strict_responses: bool = False
     method_override: bool = False
+    tenant: str = ""
+    """Who the calls act for besides the base URL (an account, a practice group): fingerprinted."""
+    ledger: Ledger | None = None
+    """Where keyed sends are recorded (see `SqliteLedger`); None: `idempotency_key` is refused."""
 
 
 class _Attempts:
@@ -300,6 +307,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
     def send(self, call: Call[ResultT]) -> ResultT:
         """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
+        if call.idempotency_key is not None:
+            return send_once(self, call)
         request = self._build_request(call)
         attempts = _Attempts()
         try:
@@ -346,6 +355,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
 
     async def send(self, call: Call[ResultT]) -> ResultT:
         """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
+        if call.idempotency_key is not None:
+            return await asend_once(self, call)
         request = self._build_request(call)
         attempts = _Attempts()
         try:
