@@ -1,0 +1,188 @@
+"""Every row of the ledger's decision table (API.md), on both stores, both twins, every vendor."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from client_core import (
+    AlreadySentError,
+    IdempotencyKeyReusedError,
+    OutcomeUnknownError,
+    SendInProgressError,
+    raw_response,
+)
+from tests.conftest import resolve
+from tests.ledger.conftest import StoreKit, Vendor, ledger_client, send
+
+pytestmark = pytest.mark.anyio
+
+
+def during_send(fake: Any, twin: str, action: Any) -> Any:
+    """A transport handler that runs `action()` while the first request is out, then answers."""
+    answer = fake.transport().handler
+    seen: list[httpx.Request] = []
+
+    def sync_handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            action()
+        return answer(request)  # type: ignore[no-any-return]
+
+    async def async_handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            await resolve(action())
+        return answer(request)  # type: ignore[no-any-return]
+
+    return sync_handler if twin == "sync" else async_handler
+
+
+async def test_nothing_held_claims_sends_and_records(store: StoreKit, twin: str, vendor: Vendor):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    async with ledger_client(vendor, fake, twin, ledger) as client:
+        sent = await send(vendor, client, fake, "key-1", "Your appointment is at 10")
+    assert vendor.count(fake) == 1
+    assert raw_response(sent).replayed is False
+    entry = ledger.entry("key-1")
+    assert entry is not None
+    assert (entry.state, entry.vendor) == ("sent", vendor.name)
+    assert entry.status_code == raw_response(sent).status_code
+    assert ledger.unresolved() == []
+
+
+async def test_an_answer_with_the_same_fingerprint_is_replayed(
+    store: StoreKit, twin: str, vendor: Vendor
+):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    async with ledger_client(vendor, fake, twin, ledger) as client:
+        first = await send(vendor, client, fake, "key-1", "Running late")
+        requests = len(fake.requests)
+        again = await send(vendor, client, fake, "key-1", "Running late")
+    assert len(fake.requests) == requests  # no request at all
+    assert vendor.count(fake) == 1
+    assert again == first
+    raw = raw_response(again)
+    assert raw.replayed is True
+    assert raw.retries_taken == 0
+    assert raw.status_code == raw_response(first).status_code
+
+
+async def test_another_fingerprint_is_refused_before_every_other_row(
+    store: StoreKit, twin: str, vendor: Vendor
+):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    async with ledger_client(vendor, fake, twin, ledger) as client:
+        await send(vendor, client, fake, "key-1", "Running late")
+        requests = len(fake.requests)
+        with pytest.raises(IdempotencyKeyReusedError, match="'key-1'") as caught:
+            await send(vendor, client, fake, "key-1", "Running very late")
+        ledger.resolve("key-1", sent=True)  # held as sent by hand: still another call
+        with pytest.raises(IdempotencyKeyReusedError):
+            await send(vendor, client, fake, "key-1", "Running very late")
+    assert isinstance(caught.value, ValueError)
+    assert len(fake.requests) == requests
+    assert vendor.count(fake) == 1
+
+
+async def test_a_claim_within_its_lease_is_in_progress(store: StoreKit, twin: str, vendor: Vendor):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    seen: dict[str, Any] = {}
+
+    async def repeat_while_out() -> None:
+        with pytest.raises(SendInProgressError, match="'key-1'") as caught:
+            await send(vendor, client, fake, "key-1", "Running late")
+        seen["error"] = caught.value
+        seen["entry"] = ledger.entry("key-1")
+
+    def repeat_while_out_sync() -> None:
+        with pytest.raises(SendInProgressError, match="'key-1'") as caught:
+            vendor.send(client, fake, "key-1", "Running late")
+        seen["error"] = caught.value
+        seen["entry"] = ledger.entry("key-1")
+
+    action = repeat_while_out_sync if twin == "sync" else repeat_while_out
+    async with ledger_client(vendor, fake, twin, ledger, during_send(fake, twin, action)) as client:
+        await send(vendor, client, fake, "key-1", "Running late")
+    assert isinstance(seen["error"], OutcomeUnknownError)
+    assert seen["entry"].state == "claimed"
+    assert vendor.count(fake) == 1
+    assert ledger.entry("key-1").state == "sent"  # type: ignore[union-attr]
+
+
+async def test_a_claim_whose_lease_ran_out_is_unknown(store: StoreKit, twin: str, vendor: Vendor):
+    fake = vendor.fake()
+    ledger = store.ledger(lease=0.05)
+    seen: dict[str, Any] = {}
+
+    def repeat_after_lease_sync() -> None:
+        time.sleep(0.1)
+        seen["entry"] = ledger.entry("key-1")
+        with pytest.raises(OutcomeUnknownError, match="'key-1'") as caught:
+            vendor.send(client, fake, "key-1", "Running late")
+        seen["error"] = caught.value
+
+    async def repeat_after_lease() -> None:
+        await anyio.sleep(0.1)
+        seen["entry"] = ledger.entry("key-1")
+        with pytest.raises(OutcomeUnknownError, match="'key-1'") as caught:
+            await send(vendor, client, fake, "key-1", "Running late")
+        seen["error"] = caught.value
+
+    action = repeat_after_lease_sync if twin == "sync" else repeat_after_lease
+    async with ledger_client(vendor, fake, twin, ledger, during_send(fake, twin, action)) as client:
+        await send(vendor, client, fake, "key-1", "Running late")
+    assert not isinstance(seen["error"], SendInProgressError)
+    assert seen["entry"].state == "unknown"
+    assert vendor.count(fake) == 1
+
+
+async def test_an_unknown_outcome_stays_unknown_until_resolved(
+    store: StoreKit, twin: str, vendor: Vendor
+):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    fake.drop_next()  # the vendor acts, the answer is lost
+    async with ledger_client(vendor, fake, twin, ledger) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await send(vendor, client, fake, "key-1", "Running late")
+        requests = len(fake.requests)
+        for _ in range(2):
+            with pytest.raises(OutcomeUnknownError, match="'key-1'") as caught:
+                await send(vendor, client, fake, "key-1", "Running late")
+            assert "resolve" in str(caught.value)
+        assert len(fake.requests) == requests
+        assert [e.key for e in ledger.unresolved()] == ["key-1"]
+        assert ledger.entry("key-1").state == "unknown"  # type: ignore[union-attr]
+        await resolve(ledger.aresolve("key-1", sent=False) if twin == "async" else None)
+        if twin == "sync":
+            ledger.resolve("key-1", sent=False)  # the user checked: it did not arrive
+        await send(vendor, client, fake, "key-1", "Running late")
+    assert vendor.count(fake) == 2  # the lost one, then the one sent after resolving
+    assert ledger.unresolved() == []
+
+
+async def test_a_key_marked_sent_by_hand_is_already_sent(
+    store: StoreKit, twin: str, vendor: Vendor
+):
+    fake = vendor.fake()
+    ledger = store.ledger()
+    if twin == "sync":
+        ledger.resolve("key-1", sent=True)
+    else:
+        await ledger.aresolve("key-1", sent=True)
+    async with ledger_client(vendor, fake, twin, ledger) as client:
+        with pytest.raises(AlreadySentError, match="'key-1'"):
+            await send(vendor, client, fake, "key-1", "Running late")
+    assert fake.requests == []
+    entry = ledger.entry("key-1")
+    assert entry is not None
+    assert (entry.state, entry.vendor) == ("sent", None)
