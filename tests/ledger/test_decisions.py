@@ -42,7 +42,9 @@ def during_send(fake: Any, twin: str, action: Any) -> Any:
     return sync_handler if twin == "sync" else async_handler
 
 
-async def test_nothing_held_claims_sends_and_records(store: StoreKit, twin: str, vendor: Vendor):
+async def test_nothing_held_claims_sends_and_records(
+    store: StoreKit, twin: str, vendor: Vendor
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     async with ledger_client(vendor, fake, twin, ledger) as client:
@@ -58,7 +60,7 @@ async def test_nothing_held_claims_sends_and_records(store: StoreKit, twin: str,
 
 async def test_an_answer_with_the_same_fingerprint_is_replayed(
     store: StoreKit, twin: str, vendor: Vendor
-):
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     async with ledger_client(vendor, fake, twin, ledger) as client:
@@ -76,7 +78,7 @@ async def test_an_answer_with_the_same_fingerprint_is_replayed(
 
 async def test_another_fingerprint_is_refused_before_every_other_row(
     store: StoreKit, twin: str, vendor: Vendor
-):
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     async with ledger_client(vendor, fake, twin, ledger) as client:
@@ -92,7 +94,9 @@ async def test_another_fingerprint_is_refused_before_every_other_row(
     assert vendor.count(fake) == 1
 
 
-async def test_a_claim_within_its_lease_is_in_progress(store: StoreKit, twin: str, vendor: Vendor):
+async def test_a_claim_within_its_lease_is_in_progress(
+    store: StoreKit, twin: str, vendor: Vendor
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     seen: dict[str, Any] = {}
@@ -118,7 +122,9 @@ async def test_a_claim_within_its_lease_is_in_progress(store: StoreKit, twin: st
     assert ledger.entry("key-1").state == "sent"  # type: ignore[union-attr]
 
 
-async def test_a_claim_whose_lease_ran_out_is_unknown(store: StoreKit, twin: str, vendor: Vendor):
+async def test_a_claim_whose_lease_ran_out_is_unknown(
+    store: StoreKit, twin: str, vendor: Vendor
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger(lease=0.05)
     seen: dict[str, Any] = {}
@@ -147,7 +153,7 @@ async def test_a_claim_whose_lease_ran_out_is_unknown(store: StoreKit, twin: str
 
 async def test_an_unknown_outcome_stays_unknown_until_resolved(
     store: StoreKit, twin: str, vendor: Vendor
-):
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     fake.drop_next()  # the vendor acts, the answer is lost
@@ -172,7 +178,7 @@ async def test_an_unknown_outcome_stays_unknown_until_resolved(
 
 async def test_a_key_marked_sent_by_hand_is_already_sent(
     store: StoreKit, twin: str, vendor: Vendor
-):
+) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
     if twin == "sync":
