@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
 
+import anyio
+import anyio.lowlevel
 import httpx
 from pydantic_core import from_json
 
@@ -81,8 +83,10 @@ async def asend_once(client: AsyncAPIClient, call: Call[ResultT]) -> ResultT:
     plan = _plan(client._settings, call)
     ledger = plan.ledger
     try:
-        # Not abandoned on cancellation: the claim finishes, then is released below.
+        # A cancellation while claiming lets the claim finish (the thread is not abandoned) and
+        # lands at the checkpoint: before anything left, so the claim is released below.
         held = await in_thread(ledger._claim, plan.claim)
+        await anyio.lowlevel.checkpoint()
     except BaseException:
         _settle_quietly(client, plan, "release")
         raise
@@ -94,7 +98,8 @@ async def asend_once(client: AsyncAPIClient, call: Call[ResultT]) -> ResultT:
         # Settled inline, not awaited: a cancelled task may not be able to await again.
         _settle_quietly(client, plan, _leaves(error, plan.call))
         raise
-    await in_thread(_record, client, plan, result)
+    with anyio.CancelScope(shield=True):  # the message went out: its answer must be kept
+        await in_thread(_record, client, plan, result)
     return result
 
 

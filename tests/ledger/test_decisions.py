@@ -24,7 +24,7 @@ pytestmark = pytest.mark.anyio
 
 def during_send(fake: Any, twin: str, action: Any) -> Any:
     """A transport handler that runs `action()` while the first request is out, then answers."""
-    answer = fake.transport().handler
+    answer: Any = fake.transport().handler
     seen: list[httpx.Request] = []
 
     def sync_handler(request: httpx.Request) -> httpx.Response:
