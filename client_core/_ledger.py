@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, Self, TypeVar
 
 from ._errors import LedgerError
 
@@ -194,7 +194,8 @@ def _call_alive(ref: weakref.WeakMethod[Callable[[], None]]) -> None:
 class Ledger(ABC):
     """A store of keyed sends; pass one as `ledger=` to the SQOD, Plannr or Hero client.
 
-    One object serves sync and async clients, many threads and tasks, and forked children.
+    One object serves sync and async clients, many threads and tasks, and forked children; use
+    it as a context manager, or `close()` it, when done.
     `lease` is how long a claim counts as in progress (default: the call's longest possible
     duration plus a margin); `ttl` is how long records are kept by `prune()` (default 30 days).
     """
@@ -247,6 +248,12 @@ class Ledger(ABC):
     @abstractmethod
     def close(self) -> None:
         """Close this process's connection to the store (it reopens on next use)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     # -- resolving -----------------------------------------------------------------------------
 

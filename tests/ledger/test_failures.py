@@ -26,7 +26,7 @@ from client_core import (
 from sqod_client import AsyncSqodClient, SqodClient
 from sqod_client.testing import FakeSqod
 from tests.conftest import resolve
-from tests.ledger.conftest import VENDORS, StoreKit, ledger_client, send, start_postgres
+from tests.ledger.conftest import VENDORS, StoreKit, ledger_client, postgres_server, send
 
 pytestmark = pytest.mark.anyio
 
@@ -302,10 +302,12 @@ async def test_a_store_that_cannot_be_reached_sends_nothing(tmp_path: Path, twin
     assert fake.requests == []
 
 
-def test_postgres_stopped_before_a_send_raises_ledger_error_and_sends_nothing(
-    tmp_path: Path,
-) -> None:
-    server = start_postgres(tmp_path)
+def test_postgres_stopped_before_a_send_raises_ledger_error_and_sends_nothing() -> None:
+    with postgres_server() as server:
+        _stopped_before_a_send(server)
+
+
+def _stopped_before_a_send(server: Any) -> None:
     ledger = PostgresLedger(str(server.get_uri()))
     fake = FakeSqod()
     try:
