@@ -20,9 +20,9 @@ import statistics
 import sys
 import tempfile
 import time
-from functools import partial
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import httpx
