@@ -22,24 +22,38 @@ from tests.ledger.conftest import StoreKit, Vendor, ledger_client, send
 pytestmark = pytest.mark.anyio
 
 
-def during_send(fake: Any, twin: str, action: Any) -> Any:
-    """A transport handler that runs `action()` while the first request is out, then answers."""
+def repeat_while_out(
+    vendor: Vendor, fake: Any, twin: str, ledger: Any, *, wait: float = 0.0
+) -> tuple[Any, dict[str, Any]]:
+    """A transport handler that, while the first request is out (after `wait` seconds), makes
+    the same keyed call again on `seen["client"]`; `seen` gets its error and the entry then."""
     answer: Any = fake.transport().handler
-    seen: list[httpx.Request] = []
+    seen: dict[str, Any] = {}
+
+    def note(error: Exception) -> None:
+        seen["error"] = error
 
     def sync_handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if len(seen) == 1:
-            action()
+        if "error" not in seen:
+            time.sleep(wait)
+            seen["entry"] = ledger.entry("key-1")
+            try:
+                vendor.send(seen["client"], fake, "key-1", "Running late")
+            except Exception as error:
+                note(error)
         return answer(request)  # type: ignore[no-any-return]
 
     async def async_handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if len(seen) == 1:
-            await resolve(action())
+        if "error" not in seen:
+            await anyio.sleep(wait)
+            seen["entry"] = ledger.entry("key-1")
+            try:
+                await vendor.send(seen["client"], fake, "key-1", "Running late")
+            except Exception as error:
+                note(error)
         return answer(request)  # type: ignore[no-any-return]
 
-    return sync_handler if twin == "sync" else async_handler
+    return (sync_handler if twin == "sync" else async_handler), seen
 
 
 async def test_nothing_held_claims_sends_and_records(
@@ -99,26 +113,15 @@ async def test_a_claim_within_its_lease_is_in_progress(
 ) -> None:
     fake = vendor.fake()
     ledger = store.ledger()
-    seen: dict[str, Any] = {}
-
-    async def repeat_while_out() -> None:
-        with pytest.raises(SendInProgressError, match="'key-1'") as caught:
-            await send(vendor, client, fake, "key-1", "Running late")
-        seen["error"] = caught.value
-        seen["entry"] = ledger.entry("key-1")
-
-    def repeat_while_out_sync() -> None:
-        with pytest.raises(SendInProgressError, match="'key-1'") as caught:
-            vendor.send(client, fake, "key-1", "Running late")
-        seen["error"] = caught.value
-        seen["entry"] = ledger.entry("key-1")
-
-    action = repeat_while_out_sync if twin == "sync" else repeat_while_out
-    async with ledger_client(vendor, fake, twin, ledger, during_send(fake, twin, action)) as client:
-        await send(vendor, client, fake, "key-1", "Running late")
+    handler, seen = repeat_while_out(vendor, fake, twin, ledger)
+    async with ledger_client(vendor, fake, twin, ledger, handler) as seen["client"]:
+        await send(vendor, seen["client"], fake, "key-1", "Running late")
+    assert isinstance(seen["error"], SendInProgressError)
     assert isinstance(seen["error"], OutcomeUnknownError)
+    assert "'key-1'" in str(seen["error"])
     assert seen["entry"].state == "claimed"
     assert vendor.count(fake) == 1
+    assert len(fake.requests) == 1
     assert ledger.entry("key-1").state == "sent"  # type: ignore[union-attr]
 
 
@@ -127,28 +130,14 @@ async def test_a_claim_whose_lease_ran_out_is_unknown(
 ) -> None:
     fake = vendor.fake()
     ledger = store.ledger(lease=0.05)
-    seen: dict[str, Any] = {}
-
-    def repeat_after_lease_sync() -> None:
-        time.sleep(0.1)
-        seen["entry"] = ledger.entry("key-1")
-        with pytest.raises(OutcomeUnknownError, match="'key-1'") as caught:
-            vendor.send(client, fake, "key-1", "Running late")
-        seen["error"] = caught.value
-
-    async def repeat_after_lease() -> None:
-        await anyio.sleep(0.1)
-        seen["entry"] = ledger.entry("key-1")
-        with pytest.raises(OutcomeUnknownError, match="'key-1'") as caught:
-            await send(vendor, client, fake, "key-1", "Running late")
-        seen["error"] = caught.value
-
-    action = repeat_after_lease_sync if twin == "sync" else repeat_after_lease
-    async with ledger_client(vendor, fake, twin, ledger, during_send(fake, twin, action)) as client:
-        await send(vendor, client, fake, "key-1", "Running late")
-    assert not isinstance(seen["error"], SendInProgressError)
+    handler, seen = repeat_while_out(vendor, fake, twin, ledger, wait=0.1)
+    async with ledger_client(vendor, fake, twin, ledger, handler) as seen["client"]:
+        await send(vendor, seen["client"], fake, "key-1", "Running late")
+    assert type(seen["error"]) is OutcomeUnknownError
+    assert "'key-1'" in str(seen["error"])
     assert seen["entry"].state == "unknown"
     assert vendor.count(fake) == 1
+    assert len(fake.requests) == 1
 
 
 async def test_an_unknown_outcome_stays_unknown_until_resolved(
