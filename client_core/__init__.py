@@ -53,6 +53,7 @@ from ._models import (
     NOT_GIVEN,
     REQUEST_CONFIG,
     JsonObject,
+    MissingFieldError,
     ModelOrDict,
     NonBlank,
     NotGiven,
@@ -66,6 +67,7 @@ from ._models import (
     request_body,
 )
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
+from ._resource_property import resource_property
 from ._retry import RetryPolicy
 from ._transport import (
     AsyncAPIClient,
@@ -110,6 +112,7 @@ __all__ = [
     "Ledger",
     "LedgerEntry",
     "LedgerError",
+    "MissingFieldError",
     "ModelOrDict",
     "NonBlank",
     "NotFoundError",
@@ -147,6 +150,7 @@ __all__ = [
     "request_body",
     "require",
     "resolve_base_url",
+    "resource_property",
     "token_auth",
     "token_or_credentials",
 ]

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
 from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -155,7 +156,8 @@ class ClientCredentialsAuth(httpx.Auth):
         if "User-Agent" in api_request.headers:
             headers["User-Agent"] = api_request.headers["User-Agent"]
         if self._basic is not None:
-            pair = ":".join(self._basic).encode()
+            # RFC 6749 section 2.3.1: form-urlencode id and secret before joining them with ":".
+            pair = ":".join(quote_plus(part, safe="") for part in self._basic).encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         timeout = api_request.extensions.get("timeout")
         return httpx.Request(

@@ -114,20 +114,28 @@ def laravel_form(fields: Mapping[str, Any]) -> dict[str, str]:
 
     Nested objects become `claimant[name]`, lists `claimant[data][0][id]`, booleans `1`/`0`,
     and `None` an empty string (Laravel's ConvertEmptyStringsToNull turns it back into null).
+    An empty list or object has no form encoding (it would vanish, or reach Laravel as null),
+    so it raises `ValueError` naming the field, e.g. `claimant.data`.
     """
     pairs: list[tuple[str, str]] = []
     for key, value in fields.items():
-        _flatten(str(key), value, pairs)
+        _flatten(str(key), str(key), value, pairs)
     return dict(pairs)  # bracket keys are unique: list items carry their index
 
 
-def _flatten(key: str, value: Any, pairs: list[tuple[str, str]]) -> None:
+def _flatten(key: str, name: str, value: Any, pairs: list[tuple[str, str]]) -> None:
+    if isinstance(value, Mapping | list | tuple) and not value:
+        raise ValueError(
+            f"{name}: an empty {'list' if isinstance(value, list | tuple) else 'object'} cannot "
+            "be sent with files= (form encoding has no empty value); send that change in an "
+            "update without files"
+        )
     if isinstance(value, Mapping):
         for sub, item in value.items():
-            _flatten(f"{key}[{sub}]", item, pairs)
+            _flatten(f"{key}[{sub}]", f"{name}.{sub}", item, pairs)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            _flatten(f"{key}[{index}]", item, pairs)
+            _flatten(f"{key}[{index}]", f"{name}.{index}", item, pairs)
     elif isinstance(value, bool):
         pairs.append((key, "1" if value else "0"))
     elif value is None:

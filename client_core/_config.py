@@ -28,7 +28,7 @@ __all__ = [
     "token_auth",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for every phase but connecting, which gets 5 s."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 import httpx
 from pydantic import ValidationError
@@ -108,7 +108,11 @@ def _trimmed(value: Any) -> Any:
 
 
 def basic_credentials(request: httpx.Request) -> tuple[str, str] | None:
-    """The (user, password) of an HTTP Basic `Authorization` header, if there is a valid one."""
+    """The (user, password) of an HTTP Basic `Authorization` header, if there is a valid one.
+
+    Both parts are form-urldecoded, as an OAuth2 server reads client credentials (RFC 6749
+    section 2.3.1).
+    """
     scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
         return None
@@ -116,7 +120,7 @@ def basic_credentials(request: httpx.Request) -> tuple[str, str] | None:
         user, sep, password = base64.b64decode(encoded, validate=True).decode().partition(":")
     except ValueError:
         return None
-    return (user, password) if sep else None
+    return (unquote_plus(user), unquote_plus(password)) if sep else None
 
 
 def _assign(target: dict[str, Any], name: str, value: str) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import (
+    TYPE_CHECKING,
     Annotated,
     Any,
     ClassVar,
@@ -35,12 +36,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticSerializationError, core_schema
 
+from ._display import display_html, display_text
 from ._errors import ResponseValidationError, request_id_of
 
 __all__ = [
     "NOT_GIVEN",
     "REQUEST_CONFIG",
     "JsonObject",
+    "MissingFieldError",
     "ModelOrDict",
     "NonBlank",
     "NotGiven",
@@ -193,6 +196,47 @@ class Resource(BaseModel):
             and self.__dict__ == other.__dict__
             and self.__pydantic_extra__ == other.__pydantic_extra__
         )
+
+    def __str__(self) -> str:
+        """The fields the vendor sent, one per line once they do not fit on one line."""
+        return display_text(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython's pretty printer (a Jupyter cell's last expression) shows the readable form.
+        printer.text(f"{type(self).__name__}(...)" if cycle else display_text(self))
+
+    def _repr_html_(self) -> str:
+        return display_html(self)
+
+    if not TYPE_CHECKING:  # keep mypy checking attribute names; pydantic does the same
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                if name in type(self).model_fields:
+                    raise MissingFieldError(type(self).__name__, name) from None
+                raise
+
+
+class MissingFieldError(AttributeError):
+    """A required field the vendor's answer lacked, read from a model returned unvalidated.
+
+    An `AttributeError`, so `hasattr(model, name)` and `getattr(model, name, None)` keep working.
+    """
+
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(
+            f"{model}.{field} is missing: the vendor's answer lacked this field, so the "
+            f"{model} was returned unvalidated (see the warning logged with the response)",
+            name=field,
+        )
+        self.model = model
+        """The model's class name, e.g. `Appointment`."""
+
+    def __reduce__(self) -> tuple[type[MissingFieldError], tuple[str, str]]:
+        # Task queues pickle exceptions; rebuild from the two names, not the message.
+        return (type(self), (self.model, str(self.name)))
 
 
 @dataclass(frozen=True, slots=True)

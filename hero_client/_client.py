@@ -16,6 +16,7 @@ from client_core import (
     client_settings,
     require,
     resolve_base_url,
+    resource_property,
 )
 
 from ._messages import AsyncMessages, Messages
@@ -65,7 +66,7 @@ class HeroClient(_HeroClientBase[httpx.Client], SyncAPIClient):
             hero.messages.send(patient_id="1234", message_type="sms", message_string="Hello")
     """
 
-    @property
+    @resource_property
     def messages(self) -> Messages:
         """Send messages to patients and read their status."""
         return Messages(self)
@@ -79,7 +80,7 @@ class AsyncHeroClient(_HeroClientBase[httpx.AsyncClient], AsyncAPIClient):
             await hero.messages.send(patient_id="1234", message_type="sms", message_string="Hi")
     """
 
-    @property
+    @resource_property
     def messages(self) -> AsyncMessages:
         """Send messages to patients and read their status."""
         return AsyncMessages(self)

@@ -17,6 +17,7 @@ from client_core import (
     client_settings,
     require,
     resolve_base_url,
+    resource_property,
 )
 
 from ._conversations import AsyncConversations, Conversations
@@ -69,12 +70,12 @@ class PlannrClient(_PlannrClientBase[httpx.Client], SyncAPIClient):
             plannr.conversations.send_message(conversation_uuid, contents="See you at 10")
     """
 
-    @property
+    @resource_property
     def conversations(self) -> Conversations:
         """Post messages (with files), list conversations and their messages."""
         return Conversations(self)
 
-    @property
+    @resource_property
     def logins(self) -> Logins:
         """The user's logins, to find an account uuid."""
         return Logins(self)
@@ -88,12 +89,12 @@ class AsyncPlannrClient(_PlannrClientBase[httpx.AsyncClient], AsyncAPIClient):
             await plannr.conversations.send_message(conversation_uuid, contents="See you at 10")
     """
 
-    @property
+    @resource_property
     def conversations(self) -> AsyncConversations:
         """Post messages (with files), list conversations and their messages."""
         return AsyncConversations(self)
 
-    @property
+    @resource_property
     def logins(self) -> AsyncLogins:
         """The user's logins, to find an account uuid."""
         return AsyncLogins(self)

@@ -14,6 +14,7 @@ from client_core import (
     SyncAPIClient,
     client_settings,
     resolve_base_url,
+    resource_property,
     token_auth,
 )
 
@@ -77,7 +78,7 @@ class SqodClient(_SqodClientBase[httpx.Client], SyncAPIClient):
             sqod.appointments.send_message(appointment_id, message="Running 5 minutes late")
     """
 
-    @property
+    @resource_property
     def appointments(self) -> Appointments:
         """Send messages to waiting callers; list, create, update and cancel appointments."""
         return Appointments(self)
@@ -91,7 +92,7 @@ class AsyncSqodClient(_SqodClientBase[httpx.AsyncClient], AsyncAPIClient):
             await sqod.appointments.send_message(appointment_id, message="Running late")
     """
 
-    @property
+    @resource_property
     def appointments(self) -> AsyncAppointments:
         """Send messages to waiting callers; list, create, update and cancel appointments."""
         return AsyncAppointments(self)
