@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import pickle
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,32 @@ def test_reprs_and_errors_carry_no_conninfo() -> None:
     ):
         clone = pickle.loads(pickle.dumps(error))
         assert (type(clone), str(clone)) == (type(error), str(error))
+
+
+def test_threads_sharing_one_ledger_send_one_key_once(store: StoreKit) -> None:
+    fake = FakeSqod()
+    ledger = store.ledger()
+    fake.delay_next(0.3)
+    outcomes: list[str] = []
+    with fake.serve() as url:
+        sqod = VENDORS["sqod"].sync_client(base_url=url, token=fake.token, ledger=ledger)
+
+        def send_once() -> None:
+            try:
+                sent = sqod.appointments.send_message(
+                    fake.appointment_id, message="Hi", idempotency_key="same-key"
+                )
+            except SendInProgressError:
+                outcomes.append("in progress")
+            else:
+                outcomes.append("replayed" if raw_response(sent).replayed else "sent")
+
+        threads = [threading.Thread(target=send_once) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sqod.close()
+    assert outcomes.count("sent") == 1
+    assert set(outcomes) <= {"sent", "in progress", "replayed"}
+    assert len(fake.messages) == 1
