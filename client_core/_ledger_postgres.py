@@ -22,7 +22,9 @@ class PostgresLedger(SqlLedger):
     """The send ledger in a PostgreSQL table (psycopg 3: `pip install 'care-messaging-clients
     [postgres]'`); the table is created on first use.
 
-    Each claim is its own committed transaction, made before the request leaves. `conninfo` is
+    Each claim is its own committed transaction, flushed to the WAL before the request leaves;
+    the answer is committed before the call returns without waiting for the flush (a server
+    crash can only lose it back to the claim, which turns unknown, never resent). `conninfo` is
     anything psycopg takes (`"postgresql://sender@db/app"`, `"host=db dbname=app"`); it is never
     shown in a repr or an error. Example:
     `HeroClient(api_key=..., practice_group_id=..., ledger=PostgresLedger(os.environ["DB_URL"]))`.
@@ -89,6 +91,13 @@ class PostgresLedger(SqlLedger):
         except psycopg.Error as exc:
             conn.close()
             raise _postgres_error(exc) from None
+        try:
+            # Only claims wait for the WAL flush (see _run): answers and releases that a server
+            # crash loses fall back to the claim, which turns unknown, never resent.
+            conn.execute("SET synchronous_commit = off")
+        except psycopg.Error as exc:
+            conn.close()
+            raise _postgres_error(exc) from None
         return conn
 
     def _run(self, name: str, params: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], int]:
@@ -96,9 +105,14 @@ class PostgresLedger(SqlLedger):
 
         with self._connection.use() as conn:
             try:
-                cursor = conn.execute(self._sql[name], params)
-                rows = cursor.fetchall() if cursor.description is not None else []
-                return rows, cursor.rowcount
+                if name != "claim":
+                    cursor = conn.execute(self._sql[name], params)
+                    rows = cursor.fetchall() if cursor.description is not None else []
+                    return rows, cursor.rowcount
+                with conn.transaction():  # its own transaction, committed durably
+                    conn.execute("SET LOCAL synchronous_commit = on")
+                    cursor = conn.execute(self._sql[name], params)
+                    return [], cursor.rowcount
             except psycopg.Error as exc:
                 raise _postgres_error(exc) from None
 
