@@ -1,32 +1,11 @@
-"""Shared transport core for the vendor clients: calls, retries, auth, errors, models, pages.
+"""Shared core of the vendor clients: what their users import (errors, retries, pages, raw access).
 
-Vendor packages import only from here, never from the private modules.
+The kit vendor packages are built from (calls, request checks, base clients, auth flows) is in
+`client_core.kit`; the fake-server kit is in `client_core.testing`.
 """
 
-from ._auth import BearerAuth, ClientCredentialsAuth, HeaderAuth
-from ._call import (
-    Call,
-    FileContent,
-    FileTypes,
-    RequestFiles,
-    laravel_form,
-    path_segment,
-    repeated_files,
-)
-from ._config import (
-    DEFAULT_TIMEOUT,
-    CallOptions,
-    ClientCredentials,
-    ClientOptions,
-    __version__,
-    check_base_url,
-    client_settings,
-    from_env,
-    require,
-    resolve_base_url,
-    token_auth,
-    token_or_credentials,
-)
+from ._call import FileContent, FileTypes, RequestFiles
+from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
     AlreadySentError,
     APIConnectionError,
@@ -49,40 +28,16 @@ from ._errors import (
 )
 from ._ledger import Ledger, LedgerEntry, SqliteLedger
 from ._ledger_postgres import PostgresLedger
-from ._models import (
-    NOT_GIVEN,
-    REQUEST_CONFIG,
-    JsonObject,
-    MissingFieldError,
-    ModelOrDict,
-    NonBlank,
-    NotGiven,
-    NumericText,
-    RawResponse,
-    Resource,
-    Timestamp,
-    UUIDText,
-    check_uuid,
-    raw_response,
-    request_body,
-)
-from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
-from ._resource_property import resource_property
+from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
+from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
+from ._paginator import AsyncPaginator
 from ._retry import RetryPolicy
-from ._transport import (
-    AsyncAPIClient,
-    AsyncResource,
-    BaseClient,
-    ClientSettings,
-    HttpT,
-    SyncAPIClient,
-    SyncResource,
-)
+from ._transport import AsyncAPIClient, SyncAPIClient
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
-    "REQUEST_CONFIG",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -90,34 +45,22 @@ __all__ = [
     "AlreadySentError",
     "AsyncAPIClient",
     "AsyncPage",
-    "AsyncResource",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
-    "BaseClient",
-    "BearerAuth",
-    "Call",
     "CallOptions",
-    "ClientCredentials",
-    "ClientCredentialsAuth",
     "ClientOptions",
-    "ClientSettings",
     "ConflictError",
     "FileContent",
     "FileTypes",
-    "HeaderAuth",
-    "HttpT",
     "IdempotencyKeyReusedError",
     "InternalServerError",
-    "JsonObject",
     "Ledger",
     "LedgerEntry",
     "LedgerError",
     "MissingFieldError",
-    "ModelOrDict",
-    "NonBlank",
     "NotFoundError",
     "NotGiven",
-    "NumericText",
     "OutcomeUnknownError",
     "PageLinks",
     "PageMeta",
@@ -133,24 +76,7 @@ __all__ = [
     "SqliteLedger",
     "SyncAPIClient",
     "SyncPage",
-    "SyncResource",
-    "Timestamp",
-    "UUIDText",
     "UnprocessableEntityError",
     "__version__",
-    "check_base_url",
-    "check_uuid",
-    "client_settings",
-    "from_env",
-    "laravel_form",
-    "page_params",
-    "path_segment",
     "raw_response",
-    "repeated_files",
-    "request_body",
-    "require",
-    "resolve_base_url",
-    "resource_property",
-    "token_auth",
-    "token_or_credentials",
 ]

@@ -5,15 +5,19 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import IO, Any, Generic, TypeAlias, TypeVar
+from logging import Logger
+from typing import IO, Any, ClassVar, Generic, TypeAlias, TypeVar
 from urllib.parse import quote
 
-from ._models import Resource, check_uuid
+from ._models import RawResponse, Resource, attach_raw, check_uuid, parse_resource
+from ._pagination import PageData, parse_page
 
 __all__ = [
     "Call",
     "FileContent",
     "FileTypes",
+    "MaybeEmptyCall",
+    "PagedCall",
     "RequestFiles",
     "laravel_form",
     "path_segment",
@@ -28,21 +32,17 @@ FileTypes: TypeAlias = (
 RequestFiles: TypeAlias = Mapping[str, FileTypes] | Sequence[tuple[str, FileTypes]]
 """Files for a multipart body: field name -> file, or `(field, file)` pairs for repeated fields."""
 
+ModelT = TypeVar("ModelT", bound=Resource, covariant=True)
 ResultT = TypeVar("ResultT", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
-class Call(Generic[ResultT]):
-    """One API call, described without I/O: what to send and how to read the answer.
-
-    `idempotent` says whether the call may be repeated after its request went out (GET, PATCH,
-    a send carrying a dedup key). Builders validate their input before returning a `Call`, so
-    a `Call` that exists is one the client may send.
-    """
+class _Call(Generic[ModelT, ResultT]):
+    """What every call kind shares: the request to send and the model its answer is read into."""
 
     method: str
     path: str
-    returns: type[Resource]
+    returns: type[ModelT]
     idempotent: bool
     params: Mapping[str, str | int] | None = None
     json: Mapping[str, Any] | None = None
@@ -51,16 +51,76 @@ class Call(Generic[ResultT]):
     files: RequestFiles | None = None
     tunnel: bool = False
     """Send as `POST ?_method=<method>` (Laravel cannot read multipart bodies on PATCH)."""
-    empty_ok: bool = False
-    """A 2xx without a body returns None instead of raising ResponseValidationError."""
-    paged: bool = False
-    """The answer is one page of a list of `returns` (sent with `send_page`)."""
     idempotency_key: str | None = None
     """The caller's key for a send made once through the client's ledger (see `SqliteLedger`)."""
 
-    def page(self, number: int) -> Call[ResultT]:
-        """The same call for another page of a paginated list."""
+    empty_ok: ClassVar[bool] = False
+    """Whether a 2xx without a body is an answer (else it is a `ResponseValidationError`)."""
+
+    def parse(self, body: object, raw: RawResponse, *, strict: bool, logger: Logger) -> ResultT:
+        """The call's result from a 2xx answer's JSON body (None: the body was empty)."""
+        raise NotImplementedError
+
+
+class Call(_Call[ModelT, ModelT]):
+    """One API call, described without I/O: what to send, and the model its answer is.
+
+    `Call("GET", path, Message, idempotent=True)` is a `Call[Message]`, and sending it returns
+    a `Message`. `idempotent` says whether the call may be repeated after its request went out
+    (GET, PATCH, a send carrying a dedup key). Builders validate their input before returning
+    a call, so a call that exists is one the client may send.
+    """
+
+    __slots__ = ()
+
+    def parse(self, body: object, raw: RawResponse, *, strict: bool, logger: Logger) -> ModelT:
+        """The answer as `returns`, linked to its HTTP exchange (see `raw_response`)."""
+        return _parse_one(self.returns, body, raw, strict=strict, logger=logger)
+
+
+class MaybeEmptyCall(_Call[ModelT, ModelT | None]):
+    """A `Call` whose vendor may answer 2xx with no body: sending it returns the model or None.
+
+    Example: SQOD's cancel, `MaybeEmptyCall("POST", path, Appointment, idempotent=False)`.
+    """
+
+    __slots__ = ()
+    empty_ok = True
+
+    def parse(
+        self, body: object, raw: RawResponse, *, strict: bool, logger: Logger
+    ) -> ModelT | None:
+        """None for an empty body (or JSON `null`), else the answer as `returns`."""
+        if body is None:
+            return None
+        return _parse_one(self.returns, body, raw, strict=strict, logger=logger)
+
+
+class PagedCall(_Call[ModelT, PageData[ModelT]]):
+    """A call whose answer is one page of a list of `returns`; clients send it with `send_page`.
+
+    Example: `PagedCall("GET", "/api/v1/logins", Login, idempotent=True)`.
+    """
+
+    __slots__ = ()
+
+    def parse(
+        self, body: object, raw: RawResponse, *, strict: bool, logger: Logger
+    ) -> PageData[ModelT]:
+        """The page's items as `returns`, with its links, meta and the next page's number."""
+        return parse_page(self, body, raw, strict=strict, logger=logger)
+
+    def page(self, number: int) -> PagedCall[ModelT]:
+        """The same call for another page of the list."""
         return replace(self, params={**(self.params or {}), "page": number})
+
+
+def _parse_one(
+    model: type[ModelT], body: object, raw: RawResponse, *, strict: bool, logger: Logger
+) -> ModelT:
+    result = parse_resource(model, body, raw.http_response, strict=strict, logger=logger)
+    attach_raw(result, raw)
+    return result
 
 
 def path_segment(value: str, name: str, *, uuid: bool = False) -> str:

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal
+from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -15,20 +15,22 @@ from typing_extensions import TypedDict
 from ._auth import BearerAuth, ClientCredentialsAuth
 from ._ledger import Ledger
 from ._retry import RetryPolicy
-from ._transport import ClientSettings, HttpT
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "CallOptions",
     "ClientCredentials",
     "ClientOptions",
+    "ClientSettings",
+    "HttpT",
     "check_base_url",
     "client_settings",
     "resolve_base_url",
     "token_auth",
 ]
 
-__version__ = "0.2.0"
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for every phase but connecting, which gets 5 s."""
@@ -65,6 +67,24 @@ class ClientOptions(CallOptions, Generic[HttpT], total=False):
 
 
 _OPTION_NAMES = frozenset(ClientOptions.__annotations__)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """Everything a client needs besides its connection pool; built once per client."""
+
+    base_url: str
+    auth: httpx.Auth
+    headers: Mapping[str, str]
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    logger_name: str
+    strict_responses: bool = False
+    method_override: bool = False
+    tenant: str = ""
+    """Who the calls act for besides the base URL (an account, a practice group): fingerprinted."""
+    ledger: Ledger | None = None
+    """Where keyed sends are recorded (see `SqliteLedger`); None: `idempotency_key` is refused."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)

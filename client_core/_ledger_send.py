@@ -20,7 +20,7 @@ import anyio.lowlevel
 import httpx
 from pydantic_core import from_json
 
-from ._call import Call, RequestFiles
+from ._call import RequestFiles, _Call
 from ._errors import (
     AlreadySentError,
     APIConnectionError,
@@ -31,10 +31,11 @@ from ._errors import (
     SendInProgressError,
 )
 from ._ledger import Ledger, _now, _Row, check_key, in_thread
-from ._models import RawResponse, Resource, attach_raw, parse_resource, raw_response
+from ._models import RawResponse, raw_response
 
 if TYPE_CHECKING:
-    from ._transport import AsyncAPIClient, BaseClient, ClientSettings, SyncAPIClient
+    from ._config import ClientSettings
+    from ._transport import AsyncAPIClient, BaseClient, SyncAPIClient
 
 __all__ = ["asend_once", "send_once"]
 
@@ -53,12 +54,12 @@ class _Plan:
 
     ledger: Ledger
     key: str
-    call: Call[Any]
+    call: _Call[Any, Any]
     """The call to send: without its key, its files read into bytes (so they fingerprint)."""
     claim: _Row
 
 
-def send_once(client: SyncAPIClient, call: Call[ResultT]) -> ResultT:
+def send_once(client: SyncAPIClient, call: _Call[Any, ResultT]) -> ResultT:
     """Send `call` at most once per idempotency key, through the client's ledger (blocking)."""
     plan = _plan(client._settings, call)
     ledger = plan.ledger
@@ -70,7 +71,7 @@ def send_once(client: SyncAPIClient, call: Call[ResultT]) -> ResultT:
     if held is not None:
         return cast(ResultT, _decide(client, plan, held))
     try:
-        result: ResultT = client.send(plan.call)
+        result: ResultT = client._send(plan.call)
     except BaseException as error:
         _settle_quietly(client, plan, _leaves(error, plan.call))
         raise
@@ -78,7 +79,7 @@ def send_once(client: SyncAPIClient, call: Call[ResultT]) -> ResultT:
     return result
 
 
-async def asend_once(client: AsyncAPIClient, call: Call[ResultT]) -> ResultT:
+async def asend_once(client: AsyncAPIClient, call: _Call[Any, ResultT]) -> ResultT:
     """`send_once` for asyncio: the same decisions, the store called in a worker thread."""
     plan = _plan(client._settings, call)
     ledger = plan.ledger
@@ -93,7 +94,7 @@ async def asend_once(client: AsyncAPIClient, call: Call[ResultT]) -> ResultT:
     if held is not None:
         return cast(ResultT, _decide(client, plan, held))
     try:
-        result: ResultT = await client.send(plan.call)
+        result: ResultT = await client._send(plan.call)
     except BaseException as error:
         # Settled inline, not awaited: a cancelled task may not be able to await again.
         _settle_quietly(client, plan, _leaves(error, plan.call))
@@ -106,7 +107,7 @@ async def asend_once(client: AsyncAPIClient, call: Call[ResultT]) -> ResultT:
 # -- before any I/O ------------------------------------------------------------------------------
 
 
-def _plan(settings: ClientSettings, call: Call[Any]) -> _Plan:
+def _plan(settings: ClientSettings, call: _Call[Any, Any]) -> _Plan:
     key = check_key(call.idempotency_key)
     ledger = settings.ledger
     if ledger is None:
@@ -150,7 +151,7 @@ def _read_files(files: RequestFiles) -> ReadFiles:
     return read
 
 
-def _fingerprint(call: Call[Any], read: ReadFiles, settings: ClientSettings) -> str:
+def _fingerprint(call: _Call[Any, Any], read: ReadFiles, settings: ClientSettings) -> str:
     """SHA-256 over the method, path, canonical body and tenant (never stored in the clear)."""
     files = [
         [field, filename, content_type, hashlib.sha256(data).hexdigest()]
@@ -211,24 +212,20 @@ def _decide(client: BaseClient[Any], plan: _Plan, held: _Row) -> object:
     )
 
 
-def _replay(client: BaseClient[Any], call: Call[Any], held: _Row) -> Resource | None:
+def _replay(client: BaseClient[Any], call: _Call[Any, Any], held: _Row) -> object:
     answer = held.answer or b""
-    if not answer.strip():
-        return None  # SQOD's cancel may answer without a body
     request = httpx.Request(call.method, client._settings.base_url + call.path)
     headers = {"x-request-id": held.request_id} if held.request_id else {}
     response = httpx.Response(held.status or 200, headers=headers, content=answer, request=request)
-    result = parse_resource(
-        call.returns, from_json(answer), response, strict=False, logger=client._logger
-    )
-    attach_raw(result, RawResponse(response, 0, replayed=True))
-    return result
+    raw = RawResponse(response, 0, replayed=True)
+    body = from_json(answer) if answer.strip() else None  # SQOD's cancel may have had no body
+    return call.parse(body, raw, strict=False, logger=client._logger)
 
 
 # -- after the send ------------------------------------------------------------------------------
 
 
-def _leaves(error: BaseException, call: Call[Any]) -> Leaves:
+def _leaves(error: BaseException, call: _Call[Any, Any]) -> Leaves:
     """What a failed send leaves behind: released only when the vendor provably did not act."""
     if isinstance(error, ResponseValidationError):
         return "sent"  # a 2xx whose body could not be read: accepted, no answer to replay
@@ -246,7 +243,7 @@ def _leaves(error: BaseException, call: Call[Any]) -> Leaves:
     return "unknown"
 
 
-def _answer_to(request: httpx.Request | None, call: Call[Any]) -> bool:
+def _answer_to(request: httpx.Request | None, call: _Call[Any, Any]) -> bool:
     if request is None:
         return True
     path = request.url.raw_path.split(b"?", 1)[0].decode("ascii", "replace")

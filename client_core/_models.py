@@ -350,9 +350,12 @@ def parse_resource(
     A body that does not match is returned unvalidated with a warning (the vendor did act; an
     error would invite a resend), unless `strict`, which raises `ResponseValidationError`.
     """
-    wrapped = isinstance(body, dict) and isinstance(body.get("data"), dict)
-    if wrapped and "data" not in model.model_fields:
-        body = body["data"]  # type: ignore[index]
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("data"), dict)
+        and "data" not in model.model_fields
+    ):
+        body = body["data"]
     try:
         return model.model_validate(body)
     except ValidationError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     AsyncAPIClient,
     BaseClient,
     ClientOptions,

@@ -8,9 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from client_core import ClientCredentialsAuth
-from client_core._fake_oauth import TokenIssuer
-from client_core.testing import basic_credentials
+from client_core.kit import ClientCredentialsAuth
+from client_core.testing import TokenIssuer, basic_credentials
 from sqod_client import AsyncSqodClient, SqodClient
 from sqod_client.testing import TOKEN_PATH, FakeSqod
 

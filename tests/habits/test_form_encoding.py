@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from client_core import laravel_form
+from client_core.kit import laravel_form
 from tests.conftest import APPOINTMENT_ID, SqodFactory, resolve
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeVar
 import httpx
 from pydantic import BeforeValidator, StrictBool, TypeAdapter, ValidationError
 
-from ._fake import ErrorReply
+from ._server import ErrorReply
 
 __all__ = [
     "LaravelBool",

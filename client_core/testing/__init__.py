@@ -4,8 +4,7 @@ Downstream tests use the vendor fakes; these names are for reading their code an
 building a fake of another vendor the same way.
 """
 
-from ._fake import ErrorReply, FakeRequest, FakeServer, Reply, Route
-from ._fake_input import (
+from ._input import (
     UploadedFile,
     basic_credentials,
     json_body,
@@ -13,7 +12,7 @@ from ._fake_input import (
     laravel_input,
     read_form,
 )
-from ._fake_laravel import (
+from ._laravel import (
     LaravelBool,
     laravel_error,
     laravel_invalid,
@@ -22,13 +21,15 @@ from ._fake_laravel import (
     page_query,
     validation_reply,
 )
-from ._fake_oauth import (
+from ._oauth import (
     BearerTokenFake,
     ClientCredentialsKeywords,
     TokenIssuer,
     TokenKeywords,
     utc_timestamp,
 )
+from ._reply import Reply
+from ._server import ErrorReply, FakeRequest, FakeServer, Route
 
 __all__ = [
     "BearerTokenFake",

@@ -1,4 +1,4 @@
-"""Loop's `{error, message}` answers become typed errors; odd 2xx answers are handled safely."""
+"""What only Loop does: a dedup key on every attempt, its schedule call, errors, odd answers."""
 
 from __future__ import annotations
 
@@ -9,31 +9,53 @@ import httpx
 import pytest
 
 from loop_comms_client import (
-    APIError,
-    APIStatusError,
-    BadRequestError,
     ConflictError,
-    InternalServerError,
+    Message,
     NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
     ResponseValidationError,
     RetryPolicy,
     ScheduledMessage,
     UnprocessableEntityError,
+    raw_response,
 )
-from tests.conftest import LoopFactory, Script, collect, resolve
+from loop_comms_client.testing import FakeLoopComms
+from tests.conftest import LoopFactory, Script, collect, fake_twin, json_body, resolve
 from tests.loop_comms.conftest import (
     BRAND_ID,
+    DEDUP_KEY,
     MESSAGE_ID,
     RECIPIENT,
     SCHEDULED_ID,
     schedule_kwargs,
+    scheduled,
     scheduled_json,
     send_kwargs,
+    sent,
 )
+from tests.loop_comms.test_fake import schedule_fields, send_fields
 
 pytestmark = pytest.mark.anyio
+
+
+SENDS = ["schedule", "send"]
+
+
+@pytest.mark.parametrize("call", SENDS)
+async def test_every_attempt_of_a_send_or_schedule_carries_the_same_dedup_key(
+    make_loop: LoopFactory, call: str
+) -> None:
+    ok = scheduled() if call == "schedule" else sent()
+    script = Script(httpx.ReadTimeout, httpx.Response(503), httpx.Response(429), ok)
+    client = make_loop(script, retry_policy=RetryPolicy.no_wait(max_retries=3))
+    kwargs = schedule_kwargs if call == "schedule" else send_kwargs
+
+    result = await resolve(getattr(client.messages, call)(**kwargs(variables={"n": [1, 2]})))
+
+    assert len({request.content for request in script.requests}) == 1
+    assert {json_body(r)["dedup_key"] for r in script.requests} == {DEDUP_KEY}
+    assert {r.headers["Content-Type"] for r in script.requests} == {"application/json"}
+    assert isinstance(result, ScheduledMessage if call == "schedule" else Message)
+    assert raw_response(result).retries_taken == 3
 
 
 def loop_error(status: int, code: str, message: str, **headers: str) -> httpx.Response:
@@ -89,87 +111,6 @@ async def test_404_raises_not_found_with_loops_message(make_loop: LoopFactory, c
     assert len(script.requests) == 1
 
 
-@pytest.mark.parametrize(
-    ("status", "cls"),
-    [
-        (400, BadRequestError),
-        (403, PermissionDeniedError),
-        (404, NotFoundError),
-        (409, ConflictError),
-        (422, UnprocessableEntityError),
-        (429, RateLimitError),
-        (500, InternalServerError),
-        (503, InternalServerError),
-        (418, APIStatusError),
-    ],
-)
-async def test_status_maps_to_its_error_class(
-    make_loop: LoopFactory, status: int, cls: type[APIStatusError]
-) -> None:
-    script = Script(loop_error(status, "some_code", "what Loop said"))
-    client = make_loop(script, retry_policy=RetryPolicy.no_wait(max_retries=0))
-
-    with pytest.raises(cls) as caught:
-        await resolve(client.messages.schedule(**schedule_kwargs()))
-
-    assert type(caught.value) is cls
-    assert isinstance(caught.value, APIError)
-    assert caught.value.status_code == status
-    assert str(status) in str(caught.value)
-    assert "some_code: what Loop said" in str(caught.value)
-
-
-async def test_429_carries_retry_after(make_loop: LoopFactory) -> None:
-    script = Script(
-        httpx.Response(
-            429,
-            json={"error": "rate_limited", "message": "slow down"},
-            headers={"Retry-After": "7"},
-        )
-    )
-    client = make_loop(script, retry_policy=RetryPolicy.no_wait(max_retries=0))
-
-    with pytest.raises(RateLimitError) as caught:
-        await resolve(client.messages.send(**send_kwargs()))
-
-    assert caught.value.retry_after == 7
-    assert "slow down" in str(caught.value)
-
-
-async def test_an_html_gateway_page_is_not_pasted_into_the_error(make_loop: LoopFactory) -> None:
-    page = httpx.Response(
-        502, text="<html><body><h1>502 Bad Gateway</h1></body></html>", headers={}
-    )
-    client = make_loop(Script(page), retry_policy=RetryPolicy.no_wait(max_retries=0))
-
-    with pytest.raises(InternalServerError) as caught:
-        await resolve(client.messages.get(MESSAGE_ID))
-
-    assert "502" in str(caught.value)
-    assert "<html>" not in str(caught.value)
-
-
-# A 2xx that does not look like Loop's answer.
-
-
-@pytest.mark.parametrize(
-    "body", [b"OK", b"<html>queued</html>", b""], ids=["text", "html", "empty"]
-)
-async def test_a_2xx_without_json_raises_saying_loop_accepted_the_request(
-    make_loop: LoopFactory, body: bytes
-) -> None:
-    script = Script(httpx.Response(201, content=body))
-    client = make_loop(script)
-
-    with pytest.raises(ResponseValidationError) as caught:
-        await resolve(client.messages.schedule(**schedule_kwargs()))
-
-    assert caught.value.status_code == 201
-    assert "accepted the request" in str(caught.value)
-    assert "/v1/messages/schedule" in str(caught.value)
-    assert len(script.requests) == 1
-
-
 def off_spec_schedule() -> httpx.Response:
     body = scheduled_json(scheduled_at="next tuesday", status=None)
     del body["created_at"]
@@ -214,15 +155,6 @@ async def test_an_off_spec_2xx_raises_when_strict(make_loop: LoopFactory) -> Non
     assert len(script.requests) == 1
 
 
-async def test_an_off_spec_send_answer_raises_when_strict(make_loop: LoopFactory) -> None:
-    client = make_loop(
-        Script(httpx.Response(200, json={"status": "queued"})), strict_responses=True
-    )
-
-    with pytest.raises(ResponseValidationError, match="message_id"):
-        await resolve(client.messages.send(**send_kwargs()))
-
-
 async def test_an_off_spec_list_item_is_kept_with_a_warning(
     make_loop: LoopFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -241,3 +173,47 @@ async def test_a_list_answer_that_is_not_a_list_raises(make_loop: LoopFactory) -
 
     with pytest.raises(ResponseValidationError, match="expected a list"):
         await resolve(client.messages.list_scheduled(brand_id=BRAND_ID))
+
+
+async def test_an_invalid_recipient_is_not_echoed(make_loop: LoopFactory) -> None:
+    script = Script(sent())
+    client = make_loop(script)
+
+    with pytest.raises(ValueError, match="recipient") as caught:
+        await resolve(client.messages.send(**send_kwargs(recipient=["+447700900999"])))
+
+    assert "447700900999" not in str(caught.value)
+    assert script.requests == []
+
+
+async def test_a_bad_id_is_not_echoed(make_loop: LoopFactory) -> None:
+    script = Script(sent())
+    client = make_loop(script)
+
+    with pytest.raises(ValueError, match="message_id") as caught:
+        await resolve(client.messages.get(4477009009))  # type: ignore[arg-type]
+
+    assert "4477009009" not in str(caught.value)
+    assert script.requests == []
+
+
+@pytest.mark.parametrize("lose", ["drop_next", "timeout_next"])
+@pytest.mark.parametrize("call", SENDS)
+async def test_the_fake_refuses_the_repeat_of_a_lost_answer_as_a_duplicate(
+    fake_loop_comms: FakeLoopComms, twin: str, call: str, lose: str
+) -> None:
+    fake = fake_loop_comms
+    getattr(fake, lose)()
+    fields = schedule_fields(fake) if call == "schedule" else send_fields(fake)
+    async with fake_twin(fake, twin) as loop:
+        with pytest.raises(ConflictError) as caught:
+            await resolve(getattr(loop.messages, call)(**fields))
+
+    assert caught.value.earlier_attempt_probably_accepted is True
+    assert caught.value.body == {
+        "error": "duplicate",
+        "message": "dedup_key: already used for this brand",
+    }
+    first, repeat = fake.requests
+    assert repeat.content == first.content  # the same bytes, the same dedup key
+    assert len(fake.messages) == 1  # the fake acted on the attempt whose answer was lost

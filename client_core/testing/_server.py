@@ -3,7 +3,7 @@
 A vendor fake declares its routes, how it checks credentials and how it words an error; this
 module routes requests to it, stages faults in front of it, records what arrived, and plugs it
 into httpx three ways: a `MockTransport`, a respx mock of the vendor's URLs, or a real server
-on 127.0.0.1 (`_fake_http`).
+on 127.0.0.1 (`_http`).
 """
 
 from __future__ import annotations
@@ -17,23 +17,22 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Generic, Literal, TypeVar
+from typing import Generic, TypeVar
 from urllib.parse import unquote
 
 import httpx
 from typing_extensions import Unpack
 
-from ._config import CallOptions
-from ._fake_input import read_form
-from ._retry import RetryPolicy
-from ._transport import AsyncAPIClient, SyncAPIClient
+from .._config import CallOptions
+from .._retry import RetryPolicy
+from .._transport import AsyncAPIClient, SyncAPIClient
+from ._input import read_form
+from ._reply import Lost, Reply
 
-__all__ = ["ErrorReply", "FakeRequest", "FakeServer", "Reply", "Route"]
+__all__ = ["ErrorReply", "FakeRequest", "FakeServer", "Route"]
 
 SyncClientT = TypeVar("SyncClientT", bound=SyncAPIClient)
 AsyncClientT = TypeVar("AsyncClientT", bound=AsyncAPIClient)
-
-Lost = Literal["drop", "timeout", "refuse"]
 
 
 class ErrorReply(Exception):
@@ -96,19 +95,6 @@ class Route:
         object.__setattr__(self, "pattern", re.compile(regex + "/?"))
 
 
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """What a fake does with one request: answer (after `delay` seconds), or lose the answer.
-
-    `lost` is `"drop"` (acted, then closed the connection), `"timeout"` (acted, never answered)
-    or `"refuse"` (never accepted the connection, so nothing was done).
-    """
-
-    response: httpx.Response | None
-    lost: Lost | None = None
-    delay: float = 0.0
-
-
 @dataclass(slots=True)
 class _Fault:
     times: int
@@ -130,6 +116,15 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
 
     method_override = False
     """True for Laravel vendors: a POST carrying `_method` is routed as that verb."""
+
+    sync_client_class: type[SyncClientT]
+    """The vendor's blocking client (e.g. `SqodClient`), which `client()` builds."""
+    async_client_class: type[AsyncClientT]
+    """The vendor's asyncio client (e.g. `AsyncSqodClient`), which `async_client()` builds.
+
+    Both are called as `cls(base_url=fake.base_url, **fake.credentials, http_client=...,
+    **options)`, so `credentials` must hold every keyword the client needs besides those.
+    """
 
     def __init__(
         self, *, base_url: str, routes: Sequence[Route], also_intercept: Sequence[str] = ()
@@ -165,14 +160,6 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         """An error in the vendor's own body format."""
 
-    @abstractmethod
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> SyncClientT:
-        """The vendor's blocking client, authenticated, sending through `http`."""
-
-    @abstractmethod
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncClientT:
-        """The vendor's asyncio client, authenticated, sending through `http`."""
-
     # -- clients -----------------------------------------------------------------------------
 
     def client(self, **options: Unpack[CallOptions]) -> SyncClientT:
@@ -181,16 +168,21 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         Retries are not slept on unless you pass `retry_policy`. Example:
         `with fake.client(max_retries=0) as client: ...`
         """
-        client = self._sync_client(httpx.Client(transport=self.transport()), _quick(options))
-        client._owns_http = True  # close() closes the httpx.Client made here
-        return client
+        make: Callable[..., SyncClientT] = self.sync_client_class
+        http = httpx.Client(transport=self.transport())
+        client = make(
+            base_url=self.base_url, **self.credentials, http_client=http, **_quick(options)
+        )
+        return client.adopt_http_client()  # close() closes the httpx.Client made here
 
     def async_client(self, **options: Unpack[CallOptions]) -> AsyncClientT:
         """The asyncio twin of `client()`: `async with fake.async_client() as client: ...`."""
+        make: Callable[..., AsyncClientT] = self.async_client_class
         http = httpx.AsyncClient(transport=self.transport())
-        client = self._async_client(http, _quick(options))
-        client._owns_http = True
-        return client
+        client = make(
+            base_url=self.base_url, **self.credentials, http_client=http, **_quick(options)
+        )
+        return client.adopt_http_client()
 
     def transport(self) -> httpx.MockTransport:
         """An `httpx.MockTransport` answering from this fake, for an `httpx.Client` of your own."""
@@ -228,7 +220,7 @@ class FakeServer(ABC, Generic[SyncClientT, AsyncClientT]):
         Token endpoints are served there too. A timeout fault holds the connection until the
         client gives up, so give the client a short `timeout`.
         """
-        from ._fake_http import serve
+        from ._http import serve
 
         with serve(self.handle) as base_url:
             yield base_url

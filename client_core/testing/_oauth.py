@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 import httpx
 from typing_extensions import TypedDict
 
-from ._fake import AsyncClientT, FakeRequest, FakeServer, Route, SyncClientT
-from ._fake_input import basic_credentials
+from ._input import basic_credentials
+from ._server import AsyncClientT, FakeRequest, FakeServer, Route, SyncClientT
 
 __all__ = [
     "BearerTokenFake",

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
-from ._fake import Reply
+from ._reply import Reply
 
 __all__ = ["serve"]
 
