@@ -157,9 +157,11 @@ async def test_an_unknown_outcome_stays_unknown_until_resolved(
         assert len(fake.requests) == requests
         assert [e.key for e in ledger.unresolved()] == ["key-1"]
         assert ledger.entry("key-1").state == "unknown"  # type: ignore[union-attr]
-        await resolve(ledger.aresolve("key-1", sent=False) if twin == "async" else None)
+        # The user checked the vendor: it did not arrive.
         if twin == "sync":
-            ledger.resolve("key-1", sent=False)  # the user checked: it did not arrive
+            ledger.resolve("key-1", sent=False)
+        else:
+            await ledger.aresolve("key-1", sent=False)
         await send(vendor, client, fake, "key-1", "Running late")
     assert vendor.count(fake) == 2  # the lost one, then the one sent after resolving
     assert ledger.unresolved() == []
