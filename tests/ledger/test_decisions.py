@@ -16,7 +16,6 @@ from client_core import (
     SendInProgressError,
     raw_response,
 )
-from tests.conftest import resolve
 from tests.ledger.conftest import StoreKit, Vendor, ledger_client, send
 
 pytestmark = pytest.mark.anyio
