@@ -26,6 +26,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     IdempotencyKeyReusedError,
+    LedgerError,
     OutcomeUnknownError,
     ResponseValidationError,
     SendInProgressError,
@@ -65,6 +66,8 @@ def send_once(client: SyncAPIClient, call: _Call[Any, ResultT]) -> ResultT:
     ledger = plan.ledger
     try:
         held = ledger._claim(plan.claim)
+    except LedgerError:
+        raise  # the claim was not made: nothing to release, nothing sent
     except BaseException:
         _settle_quietly(client, plan, "release")  # interrupted while claiming: nothing left
         raise
@@ -88,6 +91,8 @@ async def asend_once(client: AsyncAPIClient, call: _Call[Any, ResultT]) -> Resul
         # lands at the checkpoint: before anything left, so the claim is released below.
         held = await in_thread(ledger._claim, plan.claim)
         await anyio.lowlevel.checkpoint()
+    except LedgerError:
+        raise
     except BaseException:
         _settle_quietly(client, plan, "release")
         raise

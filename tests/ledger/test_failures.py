@@ -293,13 +293,16 @@ async def test_a_store_failing_after_a_2xx_returns_the_model_and_keeps_the_key_c
     assert entry.state == "claimed"  # turns unknown when its lease runs out, never resent
 
 
-async def test_a_store_that_cannot_be_reached_sends_nothing(tmp_path: Path, twin: str) -> None:
+async def test_a_store_that_cannot_be_reached_sends_nothing(
+    tmp_path: Path, twin: str, caplog: pytest.LogCaptureFixture
+) -> None:
     fake = FakeSqod()
     ledger = SqliteLedger(tmp_path / "missing-directory" / "sends.sqlite3")
     async with ledger_client(SQOD, fake, twin, ledger) as client:
         with pytest.raises(LedgerError, match="SQLite"):
             await send(SQOD, client, fake, "key-1")
     assert fake.requests == []
+    assert caplog.records == []  # nothing was claimed, so nothing to release or warn about
 
 
 def test_postgres_stopped_before_a_send_raises_ledger_error_and_sends_nothing() -> None:
