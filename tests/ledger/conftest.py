@@ -187,6 +187,18 @@ async def ledger_client(
             await http.aclose()
 
 
+def state(ledger: Ledger, key: str) -> str | None:
+    """The state the ledger holds for `key`, or None when it holds nothing."""
+    entry = ledger.entry(key)
+    return None if entry is None else entry.state
+
+
+def fake_answer(fake: Any) -> Callable[[httpx.Request], httpx.Response]:
+    """The fake's own answer to a request, to wrap in a test's transport handler."""
+    handler: Callable[[httpx.Request], httpx.Response] = fake.transport().handler
+    return handler
+
+
 async def send(vendor: Vendor, client: Any, fake: Any, key: str | None, text: str = "Hi") -> Any:
     """The vendor's keyed send on either twin."""
     return await resolve(vendor.send(client, fake, key, text))

@@ -16,7 +16,7 @@ from client_core import (
     SendInProgressError,
     raw_response,
 )
-from tests.ledger.conftest import StoreKit, Vendor, ledger_client, send
+from tests.ledger.conftest import StoreKit, Vendor, fake_answer, ledger_client, send, state
 
 pytestmark = pytest.mark.anyio
 
@@ -26,7 +26,7 @@ def repeat_while_out(
 ) -> tuple[Any, dict[str, Any]]:
     """A transport handler that, while the first request is out (after `wait` seconds), makes
     the same keyed call again on `seen["client"]`; `seen` gets its error and the entry then."""
-    answer: Any = fake.transport().handler
+    answer = fake_answer(fake)
     seen: dict[str, Any] = {}
 
     def note(error: Exception) -> None:
@@ -40,7 +40,7 @@ def repeat_while_out(
                 vendor.send(seen["client"], fake, "key-1", "Running late")
             except Exception as error:
                 note(error)
-        return answer(request)  # type: ignore[no-any-return]
+        return answer(request)
 
     async def async_handler(request: httpx.Request) -> httpx.Response:
         if "error" not in seen:
@@ -50,7 +50,7 @@ def repeat_while_out(
                 await vendor.send(seen["client"], fake, "key-1", "Running late")
             except Exception as error:
                 note(error)
-        return answer(request)  # type: ignore[no-any-return]
+        return answer(request)
 
     return (sync_handler if twin == "sync" else async_handler), seen
 
@@ -121,7 +121,7 @@ async def test_a_claim_within_its_lease_is_in_progress(
     assert seen["entry"].state == "claimed"
     assert vendor.count(fake) == 1
     assert len(fake.requests) == 1
-    assert ledger.entry("key-1").state == "sent"  # type: ignore[union-attr]
+    assert state(ledger, "key-1") == "sent"
 
 
 async def test_a_claim_whose_lease_ran_out_is_unknown(
@@ -155,7 +155,7 @@ async def test_an_unknown_outcome_stays_unknown_until_resolved(
             assert "resolve" in str(caught.value)
         assert len(fake.requests) == requests
         assert [e.key for e in ledger.unresolved()] == ["key-1"]
-        assert ledger.entry("key-1").state == "unknown"  # type: ignore[union-attr]
+        assert state(ledger, "key-1") == "unknown"
         # The user checked the vendor: it did not arrive.
         if twin == "sync":
             ledger.resolve("key-1", sent=False)

@@ -21,7 +21,7 @@ import pytest
 
 from sqod_client import OutcomeUnknownError, SendInProgressError, SqodClient, raw_response
 from sqod_client.testing import FakeSqod
-from tests.ledger.conftest import StoreKit
+from tests.ledger.conftest import StoreKit, state
 from tests.ledger.sender import main, open_ledger, outcome_of
 
 pytestmark = pytest.mark.filterwarnings(
@@ -130,7 +130,7 @@ def test_crash_a_worker_killed_mid_send_is_in_progress_then_unknown(store: Store
             sqod.appointments.send_message(
                 fake.appointment_id, message="reminder-1", idempotency_key="reminder-1"
             )
-        assert ledger.entry("reminder-1").state == "claimed"  # type: ignore[union-attr]
+        assert state(ledger, "reminder-1") == "claimed"
         time.sleep(max(0.0, killed_at + lease - time.monotonic()) + 0.1)
         with pytest.raises(OutcomeUnknownError) as caught:
             sqod.appointments.send_message(
@@ -200,7 +200,7 @@ def test_fork_a_ledger_and_client_made_before_fork_work_in_the_child(store: Stor
         assert os.waitstatus_to_exitcode(status) == 0
         assert child == ["sent", "replayed", "AlreadySentError"]
         # The parent's own connection survived the child (no shared session was ended).
-        assert ledger.entry("child-1").state == "sent"  # type: ignore[union-attr]
+        assert state(ledger, "child-1") == "sent"
         again = sqod.appointments.send_message(
             fake.appointment_id, message="child-1", idempotency_key="child-1"
         )
