@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from ._models import RawResponse, Resource, attach_raw, check_uuid, parse_resource
 from ._pagination import PageData, parse_page
+from ._text import check_encodable, check_header_value
 
 __all__ = [
     "Call",
@@ -56,6 +57,10 @@ class _Call(Generic[ModelT, ResultT]):
 
     empty_ok: ClassVar[bool] = False
     """Whether a 2xx without a body is an answer (else it is a `ResponseValidationError`)."""
+
+    def __post_init__(self) -> None:
+        if self.files is not None:
+            _check_parts(self.files)
 
     def parse(self, body: object, raw: RawResponse, *, strict: bool, logger: Logger) -> ResultT:
         """The call's result from a 2xx answer's JSON body (None: the body was empty)."""
@@ -138,6 +143,7 @@ def path_segment(value: str, name: str, *, uuid: bool = False) -> str:
         raise ValueError(f"{name} must be a non-empty id")
     if "/" in value or "\\" in value:
         raise ValueError(f"{name} must not contain '/' or '\\'")
+    check_encodable(value, name)
     return quote(value, safe="")
 
 
@@ -159,6 +165,19 @@ def repeated_files(
                 f"(filename, content[, content_type]) tuple, got {type(file).__name__}"
             )
     return [(field, file) for file in files]
+
+
+def _check_parts(files: RequestFiles) -> None:
+    # Part headers are written as given: a CR/LF in a content type would add a header.
+    pairs = files.items() if isinstance(files, Mapping) else files
+    for index, (field, file) in enumerate(pairs):
+        check_encodable(field, f"files[{index}]: the field name")
+        if not isinstance(file, tuple):
+            continue
+        check_encodable(file[0], f"files[{index}]: the file name")
+        content_type = file[2] if len(file) > 2 else None
+        if content_type is not None:
+            check_header_value(content_type, f"files[{index}]: the content type", spaces=True)
 
 
 def _is_file(value: object) -> bool:

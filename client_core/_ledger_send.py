@@ -25,6 +25,7 @@ from ._errors import (
     AlreadySentError,
     APIConnectionError,
     APIStatusError,
+    ClientClosedError,
     IdempotencyKeyReusedError,
     LedgerError,
     OutcomeUnknownError,
@@ -234,6 +235,8 @@ def _leaves(error: BaseException, call: _Call[Any, Any]) -> Leaves:
     """What a failed send leaves behind: released only when the vendor provably did not act."""
     if isinstance(error, ResponseValidationError):
         return "sent"  # a 2xx whose body could not be read: accepted, no answer to replay
+    if isinstance(error, ClientClosedError):
+        return "release"  # raised while building the request: nothing left
     if isinstance(error, APIStatusError):
         status = error.status_code
         if not _answer_to(error.request, call):

@@ -38,6 +38,7 @@ from pydantic_core import PydanticSerializationError, core_schema
 
 from ._display import display_html, display_text
 from ._errors import ResponseValidationError, request_id_of
+from ._text import check_encodable
 
 __all__ = [
     "NOT_GIVEN",
@@ -283,6 +284,8 @@ def request_body(schema: type[Any], given: Mapping[str, Any], *, what: str) -> d
     mark nullable. Errors name the field and the rule, never the value (it may be patient data).
     """
     adapter, not_nullable = _schema(schema)
+    for key, value in given.items():
+        check_encodable(value, f"{what}: {key}")
     # Strict lists refuse tuples, yet signatures promise any sequence (`files=()`).
     given = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
     refused = sorted(k for k in not_nullable if k in given and given[k] is None)

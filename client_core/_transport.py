@@ -13,10 +13,10 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 import httpx
-from pydantic_core import from_json
 
 from ._auth import StaticHeaderAuth
 from ._call import Call, MaybeEmptyCall, PagedCall, _Call
@@ -26,13 +26,16 @@ from ._errors import (
     APIError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     OutcomeUnknownError,
     ResponseValidationError,
+    parse_json,
     status_error,
 )
 from ._ledger_send import asend_once, send_once
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource
 from ._pagination import AsyncPage, SyncPage
+from ._text import check_encodable, checked_headers
 
 if TYPE_CHECKING:
     import tenacity
@@ -135,7 +138,8 @@ class BaseClient(Generic[HttpT]):
         if not isinstance(max_retries, NotGiven):
             settings = replace(settings, retry=replace(settings.retry, max_retries=max_retries))
         if not isinstance(default_headers, NotGiven):
-            settings = replace(settings, headers={**settings.headers, **default_headers})
+            headers = {**settings.headers, **checked_headers(default_headers)}
+            settings = replace(settings, headers=headers)
         clone = copy.copy(self)
         clone._owns_http = False  # the pool belongs to the client it was copied from
         clone._apply(settings)
@@ -152,6 +156,11 @@ class BaseClient(Generic[HttpT]):
         return self
 
     def _build_request(self, call: _Call[Any, Any]) -> httpx.Request:
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"{type(self).__name__} is closed: make calls before close() / aclose() or the "
+                "end of its `with` block, or create a new client"
+            )
         method, params = call.method, call.params
         if call.tunnel or (self._settings.method_override and method == "PATCH"):
             # Laravel method spoofing: POST carrying the real verb in `_method`.
@@ -160,20 +169,32 @@ class BaseClient(Generic[HttpT]):
         content = None
         headers = self._headers
         if call.json is not None:
-            content = json.dumps(
-                call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            text = json.dumps(call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            content = text.encode(errors="surrogatepass")
+            if not content.isascii():
+                check_encodable(text, f"{call.method} {call.path}: the request body")
             headers = self._json_headers
-        request = self._http.build_request(
-            method,
-            self._settings.base_url + call.path,
-            params=params,
-            content=content,
-            data=call.form,
-            files=call.files,
-            headers=headers,
-            timeout=self._settings.timeout,
-        )
+        unencodable = False
+        try:
+            request = self._http.build_request(
+                method,
+                self._settings.base_url + call.path,
+                params=params,
+                content=content,
+                data=call.form,
+                files=call.files,
+                headers=headers,
+                timeout=self._settings.timeout,
+            )
+        except UnicodeEncodeError:
+            unencodable = True
+        if unencodable:
+            # Builders check their fields first; this is the net for one they let through.
+            # Raised outside the handler: the codec's error quotes the text (patient data).
+            raise ValueError(
+                f"{call.method} {call.path}: a field holds text that cannot be encoded as UTF-8 "
+                "(a lone surrogate, such as half of an emoji); the value is not shown"
+            )
         if call.files is not None:
             request.read()  # every retry must send the same bytes, even from a one-shot stream
         return request
@@ -262,14 +283,25 @@ def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
         problem = "an empty body"
     else:
         try:
-            return from_json(content)
+            body = parse_json(content)
         except ValueError:
             problem = "a body that is not JSON"
+        else:
+            # A `null` is no answer: None only where the call's type admits it.
+            if body is not None or empty_ok:
+                return body
+            problem = "JSON null instead of an object"
     raise ResponseValidationError(
         f"{response.request.method} {response.request.url.path}: the vendor accepted the request "
         f"(status {response.status_code}) but sent {problem}; do not resend before checking",
         response=response,
     )
+
+
+def _no_cookies() -> CookieJar:
+    # None of these APIs uses cookies; a jar would replay whatever a gateway sets, and one
+    # Latin-1 cookie would make every later request fail before it is sent.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _elapsed_ms(response: httpx.Response) -> float:
@@ -288,7 +320,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     """The blocking shell: sends what `BaseClient` builds. Use as a context manager or close()."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.Client:
-        return httpx.Client(timeout=settings.timeout, follow_redirects=False)
+        return httpx.Client(timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies())
 
     @overload
     def send(self, call: Call[ModelT]) -> ModelT: ...
@@ -333,7 +365,7 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     ) -> ResultT:
         attempts.begin()
         try:
-            response = self._http.send(request, auth=self._auth)
+            response = self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
@@ -354,7 +386,9 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """The asyncio shell: sends what `BaseClient` builds. Use `async with` or `await aclose()`."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=False)
+        return httpx.AsyncClient(
+            timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies()
+        )
 
     @overload
     async def send(self, call: Call[ModelT]) -> ModelT: ...
@@ -400,7 +434,7 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     ) -> ResultT:
         attempts.begin()
         try:
-            response = await self._http.send(request, auth=self._auth)
+            response = await self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)

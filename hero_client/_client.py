@@ -14,7 +14,7 @@ from client_core.kit import (
     Ledger,
     SyncAPIClient,
     client_settings,
-    require,
+    credential,
     resolve_base_url,
     resource_property,
 )
@@ -39,8 +39,8 @@ class _HeroClientBase(BaseClient[HttpT]):
         ledger: Ledger | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        auth = HeaderAuth({"x-api-key": require(api_key, "api_key", "HERO_API_KEY")})
-        group = require(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
+        auth = HeaderAuth({"x-api-key": credential(api_key, "api_key", "HERO_API_KEY")})
+        group = credential(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
         settings = client_settings(
             package="hero_client",
             base_url=resolve_base_url(base_url, env="HERO_BASE_URL", default=DEFAULT_BASE_URL),

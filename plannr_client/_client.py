@@ -15,6 +15,7 @@ from client_core.kit import (
     SyncAPIClient,
     check_uuid,
     client_settings,
+    credential,
     require,
     resolve_base_url,
     resource_property,
@@ -41,7 +42,7 @@ class _PlannrClientBase(BaseClient[HttpT]):
         ledger: Ledger | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        auth = BearerAuth(require(token, "token", "PLANNR_TOKEN"))
+        auth = BearerAuth(credential(token, "token", "PLANNR_TOKEN"))
         account = require(account_uuid, "account_uuid", "PLANNR_ACCOUNT_UUID")
         account = check_uuid(account, "account_uuid (or PLANNR_ACCOUNT_UUID)")
         settings = client_settings(

@@ -17,6 +17,7 @@ import pytest
 
 from client_core import (
     AlreadySentError,
+    ClientClosedError,
     LedgerError,
     OutcomeUnknownError,
     PostgresLedger,
@@ -96,6 +97,19 @@ async def test_the_claimers_failure_decides_what_it_leaves(
                 await send(SQOD, client, fake, "key-1")
             assert len(fake.requests) == requests
             assert len(fake.messages) == acted  # never resent
+
+
+async def test_a_closed_client_sends_nothing_and_releases_the_key(
+    store: StoreKit, twin: str
+) -> None:
+    fake = FakeSqod()
+    ledger = store.ledger()
+    async with ledger_client(SQOD, fake, twin, ledger) as client:
+        pass  # closes its http client
+    with pytest.raises(ClientClosedError):
+        await send(SQOD, client, fake, "key-1")
+    assert ledger.entry("key-1") is None
+    assert fake.requests == []
 
 
 async def test_a_2xx_whose_body_cannot_be_read_is_sent_without_an_answer(
