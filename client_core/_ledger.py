@@ -435,9 +435,12 @@ class SqliteLedger(SqlLedger):
             conn = sqlite3.connect(
                 self.path,
                 timeout=self._busy_timeout,
-                isolation_level=None,  # autocommit: each statement is its own durable commit
+                isolation_level=None,  # autocommit: each statement is its own commit
                 check_same_thread=False,  # shared by threads under _PerProcess's lock
             )
+        except (sqlite3.Error, OSError) as exc:
+            raise _sqlite_error(exc) from None
+        try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # FULL for claims: see _run
             conn.execute(
@@ -449,8 +452,11 @@ class SqliteLedger(SqlLedger):
             conn.execute(
                 f"CREATE INDEX IF NOT EXISTS {self._table}_created ON {self._table} (created_at)"
             )
-        except (sqlite3.Error, OSError) as exc:
-            raise _sqlite_error(exc) from None
+        except BaseException as exc:  # an interrupt too: never leave the connection open
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise _sqlite_error(exc) from None
+            raise
         return conn
 
     def _run(self, name: str, params: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], int]:

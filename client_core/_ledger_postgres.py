@@ -77,6 +77,18 @@ class PostgresLedger(SqlLedger):
         except psycopg.Error as exc:
             raise _postgres_error(exc) from None
         try:
+            self._prepare(conn)
+        except BaseException as exc:  # an interrupt too: never leave the connection open
+            conn.close()
+            if isinstance(exc, psycopg.Error):
+                raise _postgres_error(exc) from None
+            raise
+        return conn
+
+    def _prepare(self, conn: psycopg.Connection[Any]) -> None:
+        import psycopg
+
+        try:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {self._table} (key text PRIMARY KEY, vendor text, "
                 "fingerprint text, state text NOT NULL, token text, lease_until double precision, "
@@ -88,17 +100,9 @@ class PostgresLedger(SqlLedger):
             conn.execute(f"CREATE INDEX IF NOT EXISTS {index} ON {self._table} (created_at)")
         except (psycopg.errors.UniqueViolation, psycopg.errors.DuplicateTable):
             pass  # another worker created it at the same moment
-        except psycopg.Error as exc:
-            conn.close()
-            raise _postgres_error(exc) from None
-        try:
-            # Only claims wait for the WAL flush (see _run): answers and releases that a server
-            # crash loses fall back to the claim, which turns unknown, never resent.
-            conn.execute("SET synchronous_commit = off")
-        except psycopg.Error as exc:
-            conn.close()
-            raise _postgres_error(exc) from None
-        return conn
+        # Only claims wait for the WAL flush (see _run): answers and releases that a server
+        # crash loses fall back to the claim, which turns unknown, never resent.
+        conn.execute("SET synchronous_commit = off")
 
     def _run(self, name: str, params: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], int]:
         import psycopg

@@ -435,8 +435,7 @@ async def test_an_async_send_cancelled_before_it_left_releases_the_key(store: St
     assert len(fake.messages) == 1
 
 
-def test_a_sync_send_interrupted_before_it_left_releases_the_key(tmp_path: Path) -> None:
-    store = StoreKit("sqlite", str(tmp_path / "sends.sqlite3"))
+def test_a_sync_send_interrupted_before_it_left_releases_the_key(store: StoreKit) -> None:
     fake = FakeSqod()
     ledger = store.ledger()
     http = httpx.Client(transport=fake.transport())
@@ -447,4 +446,5 @@ def test_a_sync_send_interrupted_before_it_left_releases_the_key(tmp_path: Path)
             sqod.appointments.send_message(fake.appointment_id, message="Hi", idempotency_key="k")
     assert ledger.entry("k") is None
     assert fake.requests == []
-    ledger.close()
+    sqod.appointments.send_message(fake.appointment_id, message="Hi", idempotency_key="k")
+    assert len(fake.messages) == 1  # released: the next call sends, on the same connection
