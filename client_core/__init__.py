@@ -7,6 +7,7 @@ The kit vendor packages are built from (calls, request checks, base clients, aut
 from ._call import FileContent, FileTypes, RequestFiles
 from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
+    AlreadySentError,
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -15,14 +16,19 @@ from ._errors import (
     BadRequestError,
     ClientClosedError,
     ConflictError,
+    IdempotencyKeyReusedError,
     InternalServerError,
+    LedgerError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
+    SendInProgressError,
     UnprocessableEntityError,
 )
+from ._ledger import Ledger, LedgerEntry, SqliteLedger
+from ._ledger_postgres import PostgresLedger
 from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
 from ._paginator import AsyncPaginator
@@ -37,6 +43,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AlreadySentError",
     "AsyncAPIClient",
     "AsyncPage",
     "AsyncPaginator",
@@ -48,7 +55,11 @@ __all__ = [
     "ConflictError",
     "FileContent",
     "FileTypes",
+    "IdempotencyKeyReusedError",
     "InternalServerError",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerError",
     "MissingFieldError",
     "NotFoundError",
     "NotGiven",
@@ -56,12 +67,15 @@ __all__ = [
     "PageLinks",
     "PageMeta",
     "PermissionDeniedError",
+    "PostgresLedger",
     "RateLimitError",
     "RawResponse",
     "RequestFiles",
     "Resource",
     "ResponseValidationError",
     "RetryPolicy",
+    "SendInProgressError",
+    "SqliteLedger",
     "SyncAPIClient",
     "SyncPage",
     "UnprocessableEntityError",
