@@ -28,7 +28,7 @@ unit: $(BIN)/.installed
 	$(BIN)/pytest -q
 
 bench: $(BIN)/.installed
-	$(BIN)/python benchmarks/overhead.py
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
