@@ -14,7 +14,15 @@ import time
 from importlib.metadata import distribution
 from pathlib import Path
 
-__all__ = ["FIRST_CALLS", "import_probe", "our_pytest_plugins", "pytest_start", "rss_probe"]
+__all__ = [
+    "FIRST_CALLS",
+    "downstream_project",
+    "import_probe",
+    "our_pytest_plugins",
+    "plugin_import_ms",
+    "pytest_start",
+    "rss_probe",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,6 +120,23 @@ def pytest_start(project: Path, *, with_ours: bool) -> float:
     if run.returncode != 0:
         raise RuntimeError(f"pytest --co failed:\n{run.stdout}{run.stderr}")
     return elapsed
+
+
+_PLUGIN_IMPORT = """
+import importlib, json, sys, time
+import pytest
+started = time.perf_counter()
+for module in sys.argv[1:]:
+    importlib.import_module(module)
+print(json.dumps({"import_ms": (time.perf_counter() - started) * 1e3}))
+"""
+
+
+def plugin_import_ms() -> float:
+    """What importing our pytest11 modules costs once pytest itself is loaded."""
+    points = distribution("care-messaging-clients").entry_points
+    modules = [point.value for point in points if point.group == "pytest11"]
+    return _python(_PLUGIN_IMPORT, *modules)["import_ms"]
 
 
 def downstream_project() -> Path:

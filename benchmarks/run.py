@@ -27,7 +27,14 @@ import pydantic
 
 from ._cases import Case, Replay, cases
 from ._loopback import uvicorn_server
-from ._probes import FIRST_CALLS, downstream_project, import_probe, pytest_start, rss_probe
+from ._probes import (
+    FIRST_CALLS,
+    downstream_project,
+    import_probe,
+    plugin_import_ms,
+    pytest_start,
+    rss_probe,
+)
 from ._stats import interleave, paired, spread
 from ._validation import SAMPLE, plain_twin
 
@@ -284,7 +291,10 @@ def pytest_rows(scale: Scale) -> list[Row]:
         shutil.rmtree(project, ignore_errors=True)
     row = _compare("pytest start-up (`pytest --co`), without vs with our plugins", results,
                    "ours", "+10 ms", unit=" ms")  # fmt: skip
-    return [row]
+    modules = spread([plugin_import_ms() for _ in range(scale.pytest_rounds)])
+    alone = Row("  of which importing our pytest11 modules (after pytest)", "",
+                modules.show("{:.2f}", " ms"), "", "", "+10 ms")  # fmt: skip
+    return [row, alone]
 
 
 def rss_rows(scale: Scale) -> list[Row]:
