@@ -3,6 +3,8 @@
 Vendor packages import only from here, never from the private modules.
 """
 
+from typing import TYPE_CHECKING
+
 from ._auth import BearerAuth, ClientCredentialsAuth, HeaderAuth
 from ._call import (
     Call,
@@ -79,6 +81,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpClient",
     "AsyncAPIClient",
     "AsyncPage",
     "AsyncResource",
@@ -136,3 +139,20 @@ __all__ = [
     "token_auth",
     "token_or_credentials",
 ]
+
+if TYPE_CHECKING:
+    from ._aiohttp import AiohttpClient
+
+
+def __getattr__(name: str) -> object:
+    # The fast async path needs the `aiohttp` extra, so it is imported only when asked for.
+    if name == "AiohttpClient":
+        try:
+            from ._aiohttp import AiohttpClient
+        except ImportError as exc:
+            raise ImportError(
+                "AiohttpClient needs the aiohttp extra: "
+                "pip install 'care-messaging-clients[aiohttp]'"
+            ) from exc
+        return AiohttpClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

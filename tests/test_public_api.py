@@ -24,6 +24,7 @@ PINNED = {
         "APIError",
         "APIStatusError",
         "APITimeoutError",
+        "AiohttpClient",
         "AsyncAPIClient",
         "AsyncPage",
         "AsyncResource",
