@@ -29,6 +29,7 @@ from ._errors import (
     ResponseValidationError,
     status_error,
 )
+from ._fast_parse import parse_json, parse_json_page
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
 from ._pagination import AsyncPage, SyncPage, parse_page
 from ._retry import RetryPolicy
@@ -251,6 +252,15 @@ class BaseClient(Generic[HttpT]):
     def _finish(self, call: Call[Any], response: httpx.Response, attempts: _Attempts) -> Any:
         self._check(response, attempts)
         raw = RawResponse(response, attempts.retries)
+        if call.paged:
+            page = parse_json_page(call, response.content, raw)
+            if page is not None:
+                return page
+        else:
+            parsed = parse_json(call.returns, response.content)
+            if parsed is not None:
+                attach_raw(parsed, raw)
+                return parsed
         body = _json_body(response, empty_ok=call.empty_ok)
         strict = self._settings.strict_responses
         if call.paged:
@@ -264,7 +274,7 @@ class BaseClient(Generic[HttpT]):
 
 def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
     content = response.content
-    if not content.strip():
+    if not content or content.isspace():  # strip() would copy the body
         if empty_ok:
             return None
         problem = "an empty body"
