@@ -65,6 +65,8 @@ def uvicorn_server(replay: Replay) -> Iterator[str]:
         sys.executable, "-m", "uvicorn", "benchmarks._loopback:app", "--host", "127.0.0.1",
         "--port", str(port), "--http", "httptools", "--loop", "asyncio", "--lifespan", "off",
         "--no-access-log", "--log-level", "warning", "--backlog", "4096",
+        # Keep idle connections for the whole run: a pool must not meet closed ones mid-round.
+        "--timeout-keep-alive", "3600",
     ]  # fmt: skip
     env = {**os.environ, "BENCH_ANSWERS": answers.name}
     root = Path(__file__).resolve().parent.parent
