@@ -1,34 +1,13 @@
-"""Shared transport core for the vendor clients: calls, retries, auth, errors, models, pages.
+"""Shared core of the vendor clients: what their users import (errors, retries, pages, raw access).
 
-Vendor packages import only from here, never from the private modules.
+The kit vendor packages are built from (calls, request checks, base clients, auth flows) is in
+`client_core.kit`; the fake-server kit is in `client_core.testing`.
 """
 
 from typing import TYPE_CHECKING
 
-from ._auth import BearerAuth, ClientCredentialsAuth, HeaderAuth
-from ._call import (
-    Call,
-    FileContent,
-    FileTypes,
-    RequestFiles,
-    laravel_form,
-    path_segment,
-    repeated_files,
-)
-from ._config import (
-    DEFAULT_TIMEOUT,
-    CallOptions,
-    ClientCredentials,
-    ClientOptions,
-    __version__,
-    check_base_url,
-    client_settings,
-    from_env,
-    require,
-    resolve_base_url,
-    token_auth,
-    token_or_credentials,
-)
+from ._call import FileContent, FileTypes, RequestFiles
+from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
     APIConnectionError,
     APIError,
@@ -36,6 +15,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
     NotFoundError,
@@ -45,38 +25,16 @@ from ._errors import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
-from ._models import (
-    NOT_GIVEN,
-    REQUEST_CONFIG,
-    JsonObject,
-    ModelOrDict,
-    NonBlank,
-    NotGiven,
-    NumericText,
-    RawResponse,
-    Resource,
-    Timestamp,
-    UUIDText,
-    check_uuid,
-    raw_response,
-    request_body,
-)
-from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage, page_params
+from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
+from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
+from ._paginator import AsyncPaginator
 from ._retry import RetryPolicy
-from ._transport import (
-    AsyncAPIClient,
-    AsyncResource,
-    BaseClient,
-    ClientSettings,
-    HttpT,
-    SyncAPIClient,
-    SyncResource,
-)
+from ._transport import AsyncAPIClient, SyncAPIClient
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",
-    "REQUEST_CONFIG",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
@@ -84,29 +42,19 @@ __all__ = [
     "AiohttpClient",
     "AsyncAPIClient",
     "AsyncPage",
-    "AsyncResource",
+    "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
-    "BaseClient",
-    "BearerAuth",
-    "Call",
     "CallOptions",
-    "ClientCredentials",
-    "ClientCredentialsAuth",
+    "ClientClosedError",
     "ClientOptions",
-    "ClientSettings",
     "ConflictError",
     "FileContent",
     "FileTypes",
-    "HeaderAuth",
-    "HttpT",
     "InternalServerError",
-    "JsonObject",
-    "ModelOrDict",
-    "NonBlank",
+    "MissingFieldError",
     "NotFoundError",
     "NotGiven",
-    "NumericText",
     "OutcomeUnknownError",
     "PageLinks",
     "PageMeta",
@@ -119,25 +67,9 @@ __all__ = [
     "RetryPolicy",
     "SyncAPIClient",
     "SyncPage",
-    "SyncResource",
-    "Timestamp",
-    "UUIDText",
     "UnprocessableEntityError",
     "__version__",
-    "check_base_url",
-    "check_uuid",
-    "client_settings",
-    "from_env",
-    "laravel_form",
-    "page_params",
-    "path_segment",
     "raw_response",
-    "repeated_files",
-    "request_body",
-    "require",
-    "resolve_base_url",
-    "token_auth",
-    "token_or_credentials",
 ]
 
 if TYPE_CHECKING:

@@ -7,10 +7,12 @@ in the outgoing request headers.
 from __future__ import annotations
 
 import base64
+import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote_plus
 
 import httpx
 
@@ -19,6 +21,7 @@ from ._errors import (
     AuthenticationError,
     ResponseValidationError,
     decode_body,
+    parse_json,
     status_error,
     vendor_message_of,
 )
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
     import anyio
 
 __all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth", "StaticHeaderAuth"]
+
+# Visible ASCII: wider than RFC 6750's b64token, which some identity providers exceed.
+_BEARER_TOKEN = re.compile(r"[!-~]+")
 
 
 class StaticHeaderAuth(httpx.Auth):
@@ -114,6 +120,9 @@ class ClientCredentialsAuth(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
+            # Read the 401 first: that hands its connection back to the pool. Held while we
+            # wait for the refresh lock, a full pool would starve the token request itself.
+            response.read()
             stale = token
 
     async def async_auth_flow(
@@ -132,6 +141,7 @@ class ClientCredentialsAuth(httpx.Auth):
             response = yield self._authorize(request, token)
             if response.status_code != 401:
                 return
+            await response.aread()  # hand the connection back before waiting (see sync flow)
             stale = token
 
     def _lock_for_async(self) -> anyio.Lock:
@@ -155,7 +165,8 @@ class ClientCredentialsAuth(httpx.Auth):
         if "User-Agent" in api_request.headers:
             headers["User-Agent"] = api_request.headers["User-Agent"]
         if self._basic is not None:
-            pair = ":".join(self._basic).encode()
+            # RFC 6749 section 2.3.1: form-urlencode id and secret before joining them with ":".
+            pair = ":".join(quote_plus(part, safe="") for part in self._basic).encode()
             headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
         timeout = api_request.extensions.get("timeout")
         return httpx.Request(
@@ -170,7 +181,7 @@ class ClientCredentialsAuth(httpx.Auth):
         if not response.is_success:
             raise _token_error(response)
         try:
-            body = response.json()
+            body: Any = parse_json(response.content)
             token = body["access_token"]
             lifetime = float(body.get("expires_in") or 3600)
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -183,6 +194,15 @@ class ClientCredentialsAuth(httpx.Auth):
             raise ResponseValidationError(
                 f"token endpoint {self._token_url} returned an empty access_token",
                 response=response,
+            )
+        if not _BEARER_TOKEN.fullmatch(token):
+            # h11 would refuse it with the token quoted, or a transport would send it on.
+            raise AuthenticationError(
+                f"token endpoint {self._token_url} issued an access_token that cannot be sent "
+                "in an HTTP header (whitespace, a line break, a control or non-ASCII "
+                "character); it was not used (the token is not shown)",
+                response=response,
+                body=None,
             )
         self._token = token
         self._expires_at = time.monotonic() + lifetime - min(self._leeway, lifetime / 10)

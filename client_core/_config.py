@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal
+from typing import Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -14,20 +14,24 @@ from typing_extensions import TypedDict
 
 from ._auth import BearerAuth, ClientCredentialsAuth
 from ._retry import RetryPolicy
-from ._transport import ClientSettings, HttpT
+from ._text import check_form_value, check_header_value, checked_headers
+from ._version import __version__
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "CallOptions",
     "ClientCredentials",
     "ClientOptions",
+    "ClientSettings",
+    "HttpT",
     "check_base_url",
     "client_settings",
+    "credential",
     "resolve_base_url",
     "token_auth",
 ]
 
-__version__ = "0.1.0"
+HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for every phase but connecting, which gets 5 s."""
@@ -68,6 +72,20 @@ class ClientOptions(CallOptions, Generic[HttpT], total=False):
 _OPTION_NAMES = frozenset(ClientOptions.__annotations__)
 
 
+@dataclass(frozen=True, slots=True)
+class ClientSettings:
+    """Everything a client needs besides its connection pool; built once per client."""
+
+    base_url: str
+    auth: httpx.Auth
+    headers: Mapping[str, str]
+    timeout: httpx.Timeout
+    retry: RetryPolicy
+    logger_name: str
+    strict_responses: bool = False
+    method_override: bool = False
+
+
 @dataclass(frozen=True, slots=True, repr=False)
 class ClientCredentials:
     """An OAuth2 client id and secret, resolved from arguments or the environment."""
@@ -94,6 +112,16 @@ def require(value: str | None, name: str, env: str) -> str:
     return value
 
 
+def credential(value: str | None, name: str, env: str) -> str:
+    """`require` for a key, token or id sent in a header, refusing stray characters."""
+    return check_header_value(require(value, name, env), name)
+
+
+def _client_credential(value: str | None, name: str, env: str) -> str:
+    # Sent percent-encoded (RFC 6749 2.3.1): visible non-ASCII letters and inner spaces are fine.
+    return check_form_value(require(value, name, env), name)
+
+
 def token_or_credentials(
     token: str | None,
     client_id: str | None,
@@ -107,18 +135,19 @@ def token_or_credentials(
     """
     names = (f"{env_prefix}_TOKEN", f"{env_prefix}_CLIENT_ID", f"{env_prefix}_CLIENT_SECRET")
     if token:
-        return token
+        return check_header_value(token, "token")
     if client_id or client_secret:
         return ClientCredentials(
-            require(client_id, "client_id", names[1]),
-            require(client_secret, "client_secret", names[2]),
+            _client_credential(client_id, "client_id", names[1]),
+            _client_credential(client_secret, "client_secret", names[2]),
         )
     env_token = from_env(None, names[0])
     if env_token:
-        return env_token
+        return check_header_value(env_token, f"token (from {names[0]})")
     if from_env(None, names[1]) or from_env(None, names[2]):
         return ClientCredentials(
-            require(None, "client_id", names[1]), require(None, "client_secret", names[2])
+            _client_credential(None, "client_id", names[1]),
+            _client_credential(None, "client_secret", names[2]),
         )
     raise ValueError(
         f"credentials are required: pass token= (or set {names[0]}), or client_id= and "
@@ -155,6 +184,12 @@ def token_auth(
 def check_base_url(url: str, *, name: str = "base_url", env: str | None = None) -> str:
     """Refuse anything but https (plain http only for localhost); strip the trailing slash."""
     where = f"{name}" + (f" (or {env})" if env else "")
+    if any(char.isspace() or not char.isprintable() for char in url):
+        # httpx would take it here and raise InvalidURL on every call instead.
+        raise ValueError(
+            f"{where} must not hold whitespace or control characters (check for a stray "
+            "space, tab or newline)"
+        )
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -194,6 +229,7 @@ def client_settings(
     unknown = sorted(set(options) - _OPTION_NAMES)
     if unknown:
         raise TypeError(f"got an unexpected keyword argument {unknown[0]!r}")
+    extra_headers = checked_headers(options.get("default_headers", {}))
     retry = options.get("retry_policy") or RetryPolicy(max_retries=options.get("max_retries", 2))
     timeout = options.get("timeout", DEFAULT_TIMEOUT)
     headers = {
@@ -201,7 +237,7 @@ def client_settings(
         "User-Agent": f"care-messaging-clients/{__version__} ({package}; python "
         f"{sys.version_info.major}.{sys.version_info.minor}; httpx {httpx.__version__})",
         **(vendor_headers or {}),
-        **options.get("default_headers", {}),
+        **extra_headers,
     }
     return ClientSettings(
         base_url=base_url,

@@ -11,15 +11,24 @@ APIError
 │   ├── UnprocessableEntityError 422   (.errors: field -> messages, from Laravel's body)
 │   ├── RateLimitError 429    (.retry_after: seconds or None)
 │   └── InternalServerError >= 500
-└── ResponseValidationError       a 2xx whose body is not what the vendor documents
+├── ResponseValidationError       a 2xx whose body is not what the vendor documents
+└── ClientClosedError             a call on a client after close() / aclose()
 ```
 
 Bad input is a `ValueError` (pydantic's `ValidationError` is one), raised before any I/O.
 No message here ever includes a request header, a token, or a request body.
+
+Every error survives `pickle` (task queues and `multiprocessing` carry them): it unpickles to
+the same class with the same message, status, request id and other attributes. The pickled
+state keeps only the request's method and URL and the response's status and a few harmless
+headers (request id, Retry-After, rate limits, content type): no request headers (they hold
+the credentials), no request or response body, and no chained cause.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +42,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
@@ -57,6 +67,16 @@ class APIError(Exception):
         super().__init__(message)
         self.message = message
         self.request = request
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unpickle, (type(self), self.message, _pickled_state(self)))
+
+
+class ClientClosedError(APIError, RuntimeError):
+    """A call on a client that was closed (`close()`, `aclose()`, or the end of its `with`).
+
+    Also a `RuntimeError`, which httpx raised here before, so older `except` clauses still work.
+    """
 
 
 class APIConnectionError(APIError):
@@ -168,6 +188,44 @@ class ResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
+# Response headers a pickled error keeps: none of them carries a secret or a body.
+_PICKLED_HEADERS = frozenset(
+    {*_REQUEST_ID_HEADERS, "retry-after", "retry-after-ms", "content-type"}
+)
+
+
+def _pickled_state(error: APIError) -> dict[str, Any]:
+    # The request and response are rebuilt bare on the other side; the body may echo the request.
+    skipped = ("request", "response", "body")
+    state = {k: v for k, v in error.__dict__.items() if k not in skipped}
+    request = error.__dict__.get("request")
+    if isinstance(request, httpx.Request):
+        state["request"] = (request.method, str(request.url.copy_with(userinfo=b"")))
+    response = error.__dict__.get("response")
+    if isinstance(response, httpx.Response):
+        headers = [
+            (k, v)
+            for k, v in response.headers.items()
+            if k in _PICKLED_HEADERS or k.startswith("x-ratelimit-")
+        ]
+        state["response"] = (response.status_code, headers)
+    if "body" in error.__dict__:
+        state["body"] = None
+    return state
+
+
+def _unpickle(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    request_line = state.pop("request", None)
+    head = state.pop("response", None)
+    error.__dict__.update(state)
+    error.request = httpx.Request(*request_line) if request_line else None
+    if head is not None:
+        error.__dict__["response"] = httpx.Response(head[0], headers=head[1], request=error.request)
+    return error
+
+
 _STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -221,12 +279,34 @@ def status_error(
     return error
 
 
-def decode_body(response: httpx.Response) -> object:
-    """The body as JSON when it parses, else as text (never raises)."""
+def parse_json(content: bytes) -> object:
+    """`content` as JSON, or ValueError: pydantic's fast parser, then the standard `json` module.
+
+    The fallback reads what is legal JSON yet refused by the fast parser (a lone-surrogate
+    escape such as `"\\ud83d"`); nesting too deep for either is a ValueError, not RecursionError.
+    """
     try:
-        return from_json(response.content)
+        return from_json(content)
     except ValueError:
+        pass
+    try:
+        return json.loads(content)
+    except RecursionError:
+        pass
+    raise ValueError("the body is nested too deeply to parse")
+
+
+def decode_body(response: httpx.Response) -> object:
+    """The body as JSON when it parses, else as text (never raises, whatever the charset says)."""
+    try:
+        return parse_json(response.content)
+    except ValueError:
+        pass
+    try:
         return response.text
+    except (UnicodeError, LookupError):
+        # A charset that lies (utf-16 without a BOM) must not hide the status behind it.
+        return response.content.decode("utf-8", errors="replace")
 
 
 def vendor_message_of(body: object) -> str:
@@ -260,25 +340,32 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 
 def retry_after_seconds(headers: httpx.Headers) -> float | None:
-    """Parse `retry-after-ms`, then `Retry-After` as seconds or an HTTP date; None if absent."""
+    """Parse `retry-after-ms`, then `Retry-After` as seconds or an HTTP date; None if absent.
+
+    Anything but a finite, non-negative number or a date (`nan`, `inf`, `-1`) counts as absent.
+    """
     from email.utils import parsedate_to_datetime
     from time import time
 
-    millis = headers.get("retry-after-ms")
-    if millis:
-        try:
-            return max(float(millis) / 1000.0, 0.0)
-        except ValueError:
-            pass
+    millis = _seconds(headers.get("retry-after-ms"))
+    if millis is not None:
+        return millis / 1000.0
     value = headers.get("retry-after")
     if not value:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     return max(when.timestamp() - time(), 0.0)
+
+
+def _seconds(value: str | None) -> float | None:
+    try:
+        number = float(value) if value else math.nan
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and number >= 0 else None

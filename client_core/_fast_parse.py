@@ -9,16 +9,18 @@ careful path that words the error or the warning, as before.
 
 from __future__ import annotations
 
-from typing import Any, Generic, NotRequired, TypeVar
+from typing import Any, Generic, NotRequired, TypeVar, cast
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from ._call import Call
-from ._models import RawResponse, Resource
+from ._call import Call, MaybeEmptyCall, PagedCall, _Call
+from ._models import RawResponse, Resource, attach_raw
 from ._pagination import PageData, PageLinks, PageMeta, _next_page
 
-__all__ = ["parse_json", "parse_json_page"]
+__all__ = ["model_from_json", "page_from_json", "result_from_json"]
+
+ResultT = TypeVar("ResultT")
 
 _WRAPPED: dict[type[Resource], TypeAdapter[Any]] = {}
 
@@ -41,15 +43,31 @@ class _Page(TypedDict, Generic[ModelT]):
 _PAGES: dict[type[Resource], tuple[TypeAdapter[Any], TypeAdapter[Any]]] = {}
 
 
+def result_from_json(call: _Call[Any, ResultT], content: bytes, raw: RawResponse) -> ResultT | None:
+    """The result `call.parse` would give for this 2xx body, in one pass; None if not sure.
+
+    Only the call kinds of this module's knowledge; any other parses its own way.
+    """
+    kind = type(call)
+    if kind is PagedCall:
+        return cast("ResultT | None", page_from_json(cast(PagedCall[Any], call), content, raw))
+    if kind is not Call and kind is not MaybeEmptyCall:
+        return None
+    model = model_from_json(call.returns, content)
+    if model is not None:
+        attach_raw(model, raw)
+    return cast("ResultT | None", model)
+
+
 def _wrapped(model: type[Resource]) -> TypeAdapter[Any]:
     adapter = _WRAPPED.get(model)
     if adapter is None:
-        # A type parameter chosen at run time, which mypy cannot check: hence the ignore.
-        adapter = _WRAPPED[model] = TypeAdapter(_Wrapped[model])  # type: ignore[valid-type]
+        # A type parameter chosen at run time, which mypy cannot check: hence the cast.
+        adapter = _WRAPPED[model] = TypeAdapter(cast(Any, _Wrapped)[model])
     return adapter
 
 
-def parse_json(model: type[Resource], content: bytes) -> Resource | None:
+def model_from_json(model: type[Resource], content: bytes) -> Resource | None:
     """`model` from a JSON body, unwrapping `{"data": {...}}`; None if the body needs more care.
 
     A body whose text holds no `"data"` (and no `\\u` escape that could spell it) cannot be
@@ -77,7 +95,7 @@ def _validated(model: type[Resource], content: bytes) -> Resource | None:
         return None
 
 
-def parse_json_page(call: Call[Any], content: bytes, raw: RawResponse) -> PageData[Any] | None:
+def page_from_json(call: PagedCall[Any], content: bytes, raw: RawResponse) -> PageData[Any] | None:
     """One page of `call.returns` from a JSON body (`{data, links, meta}` or a bare list).
 
     None if the body needs the careful path (`parse_page`): an off-spec row, envelope or body.
@@ -85,9 +103,9 @@ def parse_json_page(call: Call[Any], content: bytes, raw: RawResponse) -> PageDa
     model = call.returns
     adapters = _PAGES.get(model)
     if adapters is None:
-        # Run-time type parameters, which mypy cannot check: hence the ignores.
-        page = TypeAdapter(_Page[model])  # type: ignore[valid-type]
-        rows = TypeAdapter(list[model])  # type: ignore[valid-type]
+        # Run-time type parameters, which mypy cannot check: hence the casts.
+        page = TypeAdapter(cast(Any, _Page)[model])
+        rows = TypeAdapter(cast(Any, list)[model])
         adapters = _PAGES[model] = (page, rows)
     try:
         if content.lstrip()[:1] == b"[":

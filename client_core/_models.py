@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import (
+    TYPE_CHECKING,
     Annotated,
     Any,
     ClassVar,
@@ -35,12 +36,15 @@ from pydantic import (
 )
 from pydantic_core import PydanticSerializationError, core_schema
 
+from ._display import display_html, display_text
 from ._errors import ResponseValidationError, request_id_of
+from ._text import check_encodable
 
 __all__ = [
     "NOT_GIVEN",
     "REQUEST_CONFIG",
     "JsonObject",
+    "MissingFieldError",
     "ModelOrDict",
     "NonBlank",
     "NotGiven",
@@ -192,6 +196,47 @@ class Resource(BaseModel):
             and self.__pydantic_extra__ == other.__pydantic_extra__
         )
 
+    def __str__(self) -> str:
+        """The fields the vendor sent, one per line once they do not fit on one line."""
+        return display_text(self)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython's pretty printer (a Jupyter cell's last expression) shows the readable form.
+        printer.text(f"{type(self).__name__}(...)" if cycle else display_text(self))
+
+    def _repr_html_(self) -> str:
+        return display_html(self)
+
+    if not TYPE_CHECKING:  # keep mypy checking attribute names; pydantic does the same
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                if name in type(self).model_fields:
+                    raise MissingFieldError(type(self).__name__, name) from None
+                raise
+
+
+class MissingFieldError(AttributeError):
+    """A required field the vendor's answer lacked, read from a model returned unvalidated.
+
+    An `AttributeError`, so `hasattr(model, name)` and `getattr(model, name, None)` keep working.
+    """
+
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(
+            f"{model}.{field} is missing: the vendor's answer lacked this field, so the "
+            f"{model} was returned unvalidated (see the warning logged with the response)",
+            name=field,
+        )
+        self.model = model
+        """The model's class name, e.g. `Appointment`."""
+
+    def __reduce__(self) -> tuple[type[MissingFieldError], tuple[str, str]]:
+        # Task queues pickle exceptions; rebuild from the two names, not the message.
+        return (type(self), (self.model, str(self.name)))
+
 
 @dataclass(frozen=True, slots=True)
 class ModelOrDict:
@@ -237,6 +282,8 @@ def request_body(schema: type[Any], given: Mapping[str, Any], *, what: str) -> d
     mark nullable. Errors name the field and the rule, never the value (it may be patient data).
     """
     adapter, not_nullable, renames = _schema(schema)
+    for key, value in given.items():
+        check_encodable(value, f"{what}: {key}")
     # Strict lists refuse tuples, yet signatures promise any sequence (`files=()`).
     if any(isinstance(v, tuple) for v in given.values()):
         given = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
@@ -311,9 +358,12 @@ def parse_resource(
     A body that does not match is returned unvalidated with a warning (the vendor did act; an
     error would invite a resend), unless `strict`, which raises `ResponseValidationError`.
     """
-    wrapped = isinstance(body, dict) and isinstance(body.get("data"), dict)
-    if wrapped and "data" not in model.model_fields:
-        body = body["data"]  # type: ignore[index]
+    if (
+        isinstance(body, dict)
+        and isinstance(body.get("data"), dict)
+        and "data" not in model.model_fields
+    ):
+        body = body["data"]
     try:
         return model.model_validate(body)
     except ValidationError as exc:

@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 from pydantic import Field, ValidationError
 
-from ._call import Call
 from ._errors import ResponseValidationError
 from ._models import RawResponse, Resource, parse_resource
 
 if TYPE_CHECKING:
+    from ._call import PagedCall
     from ._transport import AsyncAPIClient, SyncAPIClient
 
 __all__ = ["AsyncPage", "PageLinks", "PageMeta", "SyncPage", "page_params"]
@@ -72,7 +72,7 @@ class PageData(Generic[ItemT]):
 
 
 def parse_page(
-    call: Call[Any], body: object, raw: RawResponse, *, strict: bool, logger: logging.Logger
+    call: PagedCall[Any], body: object, raw: RawResponse, *, strict: bool, logger: logging.Logger
 ) -> PageData[Any]:
     """Read a list answer: `{data, links, meta}`, `{data}` or a bare JSON list."""
     response = raw.http_response
@@ -124,7 +124,7 @@ def _envelope(
 
 
 def _next_page(
-    call: Call[Any], count: int, links: PageLinks | None, meta: PageMeta | None
+    call: PagedCall[Any], count: int, links: PageLinks | None, meta: PageMeta | None
 ) -> int | None:
     if count == 0:
         return None
@@ -143,7 +143,7 @@ def _next_page(
 class _Page(Generic[ItemT]):
     """What both page twins share: the items, the envelope, and the call for the next page."""
 
-    def __init__(self, call: Call[ItemT], data: PageData[ItemT]) -> None:
+    def __init__(self, call: PagedCall[ItemT], data: PageData[ItemT]) -> None:
         self._call = call
         self._page = data
         self._raw = data.raw
@@ -167,7 +167,7 @@ class _Page(Generic[ItemT]):
         """Whether another page follows this one."""
         return self._page.next_page is not None
 
-    def _next_call(self) -> Call[ItemT]:
+    def _next_call(self) -> PagedCall[ItemT]:
         if self._page.next_page is None:
             raise ValueError("this is the last page: check has_next_page() first")
         return self._call.page(self._page.next_page)
@@ -182,7 +182,9 @@ class SyncPage(_Page[ItemT]):
     Example: `for appointment in client.appointments.list(per_page=50): ...`.
     """
 
-    def __init__(self, client: SyncAPIClient, call: Call[ItemT], data: PageData[ItemT]) -> None:
+    def __init__(
+        self, client: SyncAPIClient, call: PagedCall[ItemT], data: PageData[ItemT]
+    ) -> None:
         super().__init__(call, data)
         self._client = client
 
@@ -209,7 +211,9 @@ class AsyncPage(_Page[ItemT]):
     Example: `async for appointment in await client.appointments.list(): ...`.
     """
 
-    def __init__(self, client: AsyncAPIClient, call: Call[ItemT], data: PageData[ItemT]) -> None:
+    def __init__(
+        self, client: AsyncAPIClient, call: PagedCall[ItemT], data: PageData[ItemT]
+    ) -> None:
         super().__init__(call, data)
         self._client = client
 

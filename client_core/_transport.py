@@ -12,27 +12,30 @@ import json
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+from dataclasses import replace
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 import httpx
-from pydantic_core import from_json
 
 from ._auth import StaticHeaderAuth
-from ._call import Call
+from ._call import Call, MaybeEmptyCall, PagedCall, _Call
+from ._config import ClientSettings, HttpT
 from ._errors import (
     APIConnectionError,
     APIError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     OutcomeUnknownError,
     ResponseValidationError,
+    parse_json,
     status_error,
 )
-from ._fast_parse import parse_json, parse_json_page
-from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource, attach_raw, parse_resource
-from ._pagination import AsyncPage, SyncPage, parse_page
-from ._retry import RetryPolicy
+from ._fast_parse import result_from_json
+from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource
+from ._pagination import AsyncPage, SyncPage
+from ._text import check_encodable, checked_headers
 
 if TYPE_CHECKING:
     import tenacity
@@ -40,15 +43,13 @@ if TYPE_CHECKING:
 __all__ = [
     "AsyncAPIClient",
     "AsyncResource",
-    "ClientSettings",
-    "HttpT",
+    "BaseClient",
     "SyncAPIClient",
     "SyncResource",
 ]
 
 ResultT = TypeVar("ResultT")
-ItemT = TypeVar("ItemT", bound=Resource)
-HttpT = TypeVar("HttpT", bound=httpx.Client | httpx.AsyncClient)
+ModelT = TypeVar("ModelT", bound=Resource)
 
 # Failures where the request provably never left this machine, so even a send may be repeated.
 _NOT_SENT = (
@@ -61,20 +62,6 @@ _NOT_SENT = (
 )
 
 _AMBIGUOUS_STATUSES = frozenset({408, 500, 502, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class ClientSettings:
-    """Everything a client needs besides its connection pool; built once per client."""
-
-    base_url: str
-    auth: httpx.Auth
-    headers: Mapping[str, str]
-    timeout: httpx.Timeout
-    retry: RetryPolicy
-    logger_name: str
-    strict_responses: bool = False
-    method_override: bool = False
 
 
 class _Attempts:
@@ -151,13 +138,29 @@ class BaseClient(Generic[HttpT]):
         if not isinstance(max_retries, NotGiven):
             settings = replace(settings, retry=replace(settings.retry, max_retries=max_retries))
         if not isinstance(default_headers, NotGiven):
-            settings = replace(settings, headers={**settings.headers, **default_headers})
+            headers = {**settings.headers, **checked_headers(default_headers)}
+            settings = replace(settings, headers=headers)
         clone = copy.copy(self)
         clone._owns_http = False  # the pool belongs to the client it was copied from
         clone._apply(settings)
         return clone
 
-    def _build_request(self, call: Call[Any]) -> httpx.Request:
+    def adopt_http_client(self) -> Self:
+        """Make `close()` close the `http_client` this client was given, as it closes its own.
+
+        For code that builds an httpx client only to hand it over, as the fakes' `client()`
+        does: `SqodClient(..., http_client=httpx.Client(transport=t)).adopt_http_client()`.
+        Copies made by `with_options` still never close the pool they share.
+        """
+        self._owns_http = True
+        return self
+
+    def _build_request(self, call: _Call[Any, Any]) -> httpx.Request:
+        if self._http.is_closed:
+            raise ClientClosedError(
+                f"{type(self).__name__} is closed: make calls before close() / aclose() or the "
+                "end of its `with` block, or create a new client"
+            )
         method, params = call.method, call.params
         if call.tunnel or (self._settings.method_override and method == "PATCH"):
             # Laravel method spoofing: POST carrying the real verb in `_method`.
@@ -166,32 +169,46 @@ class BaseClient(Generic[HttpT]):
         content = None
         headers = self._headers
         if call.json is not None:
-            content = json.dumps(
-                call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-            ).encode()
+            text = json.dumps(call.json, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+            content = text.encode(errors="surrogatepass")
+            if not content.isascii():
+                check_encodable(text, f"{call.method} {call.path}: the request body")
             headers = self._json_headers
-        request = self._http.build_request(
-            method,
-            self._settings.base_url + call.path,
-            params=params,
-            content=content,
-            data=call.form,
-            files=call.files,
-            headers=headers,
-            timeout=self._settings.timeout,
-        )
+        unencodable = False
+        try:
+            request = self._http.build_request(
+                method,
+                self._settings.base_url + call.path,
+                params=params,
+                content=content,
+                data=call.form,
+                files=call.files,
+                headers=headers,
+                timeout=self._settings.timeout,
+            )
+        except UnicodeEncodeError:
+            unencodable = True
+        if unencodable:
+            # Builders check their fields first; this is the net for one they let through.
+            # Raised outside the handler: the codec's error quotes the text (patient data).
+            raise ValueError(
+                f"{call.method} {call.path}: a field holds text that cannot be encoded as UTF-8 "
+                "(a lone surrogate, such as half of an emoji); the value is not shown"
+            )
         if call.files is not None:
             request.read()  # every retry must send the same bytes, even from a one-shot stream
         return request
 
-    def _should_retry(self, call: Call[Any], request: httpx.Request, error: BaseException) -> bool:
+    def _should_retry(
+        self, call: _Call[Any, Any], request: httpx.Request, error: BaseException
+    ) -> bool:
         retry = self._settings.retry
         # An answer to another request (the token endpoint) means this call never went out.
         never_sent = isinstance(error, APIStatusError) and error.request is not request
         idempotent = call.idempotent or never_sent
         return retry.max_retries > 0 and retry.should_retry(error, idempotent=idempotent)
 
-    def _retry_options(self, call: Call[Any], request: httpx.Request) -> dict[str, Any]:
+    def _retry_options(self, call: _Call[Any, Any], request: httpx.Request) -> dict[str, Any]:
         def log_retry(state: tenacity.RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             self._logger.info(
@@ -210,7 +227,7 @@ class BaseClient(Generic[HttpT]):
         return self._settings.retry.tenacity_options(retryable=retryable, before_sleep=log_retry)
 
     def _transport_error(
-        self, call: Call[Any], request: httpx.Request, exc: httpx.RequestError
+        self, call: _Call[Any, Any], request: httpx.Request, exc: httpx.RequestError
     ) -> APIConnectionError:
         try:
             failed = exc.request
@@ -249,27 +266,16 @@ class BaseClient(Generic[HttpT]):
             attempts.answered(response)
             raise error
 
-    def _finish(self, call: Call[Any], response: httpx.Response, attempts: _Attempts) -> Any:
+    def _finish(
+        self, call: _Call[Any, ResultT], response: httpx.Response, attempts: _Attempts
+    ) -> ResultT:
         self._check(response, attempts)
         raw = RawResponse(response, attempts.retries)
-        if call.paged:
-            page = parse_json_page(call, response.content, raw)
-            if page is not None:
-                return page
-        else:
-            parsed = parse_json(call.returns, response.content)
-            if parsed is not None:
-                attach_raw(parsed, raw)
-                return parsed
+        parsed = result_from_json(call, response.content, raw)
+        if parsed is not None:
+            return parsed
         body = _json_body(response, empty_ok=call.empty_ok)
-        strict = self._settings.strict_responses
-        if call.paged:
-            return parse_page(call, body, raw, strict=strict, logger=self._logger)
-        if body is None:
-            return None
-        result = parse_resource(call.returns, body, response, strict=strict, logger=self._logger)
-        attach_raw(result, raw)
-        return result
+        return call.parse(body, raw, strict=self._settings.strict_responses, logger=self._logger)
 
 
 def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
@@ -280,14 +286,25 @@ def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
         problem = "an empty body"
     else:
         try:
-            return from_json(content)
+            body = parse_json(content)
         except ValueError:
             problem = "a body that is not JSON"
+        else:
+            # A `null` is no answer: None only where the call's type admits it.
+            if body is not None or empty_ok:
+                return body
+            problem = "JSON null instead of an object"
     raise ResponseValidationError(
         f"{response.request.method} {response.request.url.path}: the vendor accepted the request "
         f"(status {response.status_code}) but sent {problem}; do not resend before checking",
         response=response,
     )
+
+
+def _no_cookies() -> CookieJar:
+    # None of these APIs uses cookies; a jar would replay whatever a gateway sets, and one
+    # Latin-1 cookie would make every later request fail before it is sent.
+    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
 
 
 def _elapsed_ms(response: httpx.Response) -> float:
@@ -306,14 +323,33 @@ class SyncAPIClient(BaseClient[httpx.Client]):
     """The blocking shell: sends what `BaseClient` builds. Use as a context manager or close()."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.Client:
-        return httpx.Client(timeout=settings.timeout, follow_redirects=False)
+        return httpx.Client(timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies())
 
-    def send(self, call: Call[ResultT]) -> ResultT:
-        """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
+    @overload
+    def send(self, call: Call[ModelT]) -> ModelT: ...
+    @overload
+    def send(self, call: MaybeEmptyCall[ModelT]) -> ModelT | None: ...
+    def send(self, call: Call[ModelT] | MaybeEmptyCall[ModelT]) -> ModelT | None:
+        """Send one call, retrying as the client's `RetryPolicy` allows; return its result.
+
+        The vendor clients wrap every documented call; `send` is the escape hatch for an
+        endpoint they do not wrap yet. Example:
+        `client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
+        """
+        return self._send(call)
+
+    def send_page(self, call: PagedCall[ModelT]) -> SyncPage[ModelT]:
+        """Fetch one page of a list (the escape hatch for lists not wrapped yet, like `send`).
+
+        The page knows how to fetch the next; iterating it walks every page.
+        """
+        return SyncPage(self, call, self._send(call))
+
+    def _send(self, call: _Call[Any, ResultT]) -> ResultT:
         request = self._build_request(call)
         attempts = _Attempts()
         try:
-            return self._attempt(call, request, attempts)  # type: ignore[no-any-return]
+            return self._attempt(call, request, attempts)
         except APIError as error:
             if not self._should_retry(call, request, error):
                 raise
@@ -322,16 +358,15 @@ class SyncAPIClient(BaseClient[httpx.Client]):
 
         sleep = time.sleep if self._settings.retry.wait else _no_sleep
         retrying = tenacity.Retrying(sleep=sleep, **self._retry_options(call, request))
-        return retrying(self._attempt, call, request, attempts)  # type: ignore[no-any-return]
+        result: ResultT = retrying(self._attempt, call, request, attempts)
+        return result
 
-    def send_page(self, call: Call[ItemT]) -> SyncPage[ItemT]:
-        """Fetch one page of a paginated list; the page knows how to fetch the next."""
-        return SyncPage(self, call, self.send(call))  # type: ignore[arg-type]
-
-    def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
+    def _attempt(
+        self, call: _Call[Any, ResultT], request: httpx.Request, attempts: _Attempts
+    ) -> ResultT:
         attempts.begin()
         try:
-            response = self._http.send(request, auth=self._auth)
+            response = self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)
@@ -352,14 +387,35 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
     """The asyncio shell: sends what `BaseClient` builds. Use `async with` or `await aclose()`."""
 
     def _new_http_client(self, settings: ClientSettings) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=settings.timeout, follow_redirects=False)
+        return httpx.AsyncClient(
+            timeout=settings.timeout, follow_redirects=False, cookies=_no_cookies()
+        )
 
-    async def send(self, call: Call[ResultT]) -> ResultT:
-        """Send one call, retrying as its `RetryPolicy` allows; return the parsed answer."""
+    @overload
+    async def send(self, call: Call[ModelT]) -> ModelT: ...
+    @overload
+    async def send(self, call: MaybeEmptyCall[ModelT]) -> ModelT | None: ...
+    async def send(self, call: Call[ModelT] | MaybeEmptyCall[ModelT]) -> ModelT | None:
+        """Send one call, retrying as the client's `RetryPolicy` allows; return its result.
+
+        The vendor clients wrap every documented call; `send` is the escape hatch for an
+        endpoint they do not wrap yet. Example:
+        `await client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
+        """
+        return await self._send(call)
+
+    async def send_page(self, call: PagedCall[ModelT]) -> AsyncPage[ModelT]:
+        """Fetch one page of a list (the escape hatch for lists not wrapped yet, like `send`).
+
+        The page knows how to fetch the next; `async for` over it walks every page.
+        """
+        return AsyncPage(self, call, await self._send(call))
+
+    async def _send(self, call: _Call[Any, ResultT]) -> ResultT:
         request = self._build_request(call)
         attempts = _Attempts()
         try:
-            return await self._attempt(call, request, attempts)  # type: ignore[no-any-return]
+            return await self._attempt(call, request, attempts)
         except APIError as error:
             if not self._should_retry(call, request, error):
                 raise
@@ -372,14 +428,12 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         result: ResultT = await retrying(self._attempt, call, request, attempts)
         return result
 
-    async def send_page(self, call: Call[ItemT]) -> AsyncPage[ItemT]:
-        """Fetch one page of a paginated list; the page knows how to fetch the next."""
-        return AsyncPage(self, call, await self.send(call))  # type: ignore[arg-type]
-
-    async def _attempt(self, call: Call[Any], request: httpx.Request, attempts: _Attempts) -> Any:
+    async def _attempt(
+        self, call: _Call[Any, ResultT], request: httpx.Request, attempts: _Attempts
+    ) -> ResultT:
         attempts.begin()
         try:
-            response = await self._http.send(request, auth=self._auth)
+            response = await self._http.send(request, auth=self._auth, follow_redirects=False)
         except httpx.RequestError as exc:
             raise attempts.failed(self._transport_error(call, request, exc)) from exc
         return self._finish(call, response, attempts)

@@ -1,6 +1,8 @@
 """Send a patient an SMS through Hero tomorrow morning, then read its status.
 
-Run with your Hero details in the environment (nothing is hard-coded):
+With no Hero credentials in the environment it runs against `FakeHero` on 127.0.0.1:
+    python examples/hero_send_sms.py
+With yours (nothing is hard-coded):
     HERO_API_KEY=... HERO_PRACTICE_GROUP_ID=... python examples/hero_send_sms.py 123456
 """
 
@@ -9,7 +11,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime, time, timedelta
 
+from _fake_or_real import fake_in_environment, has_credentials
+
 from hero_client import APIError, HeroClient, OutcomeUnknownError
+from hero_client.testing import FakeHero
 
 
 def main(patient_id: str) -> int:
@@ -37,6 +42,9 @@ def main(patient_id: str) -> int:
 
 
 if __name__ == "__main__":
+    if not has_credentials("HERO"):
+        with fake_in_environment(FakeHero(), "HERO") as fake:
+            sys.exit(main(fake.patient_id))
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} PATIENT_ID")
     sys.exit(main(sys.argv[1]))

@@ -1,6 +1,8 @@
 """Schedule an appointment reminder with Loop, safely retried under its dedup key.
 
-Run with your Loop M2M credentials in the environment (nothing is hard-coded):
+With no Loop credentials in the environment it runs against `FakeLoopComms` on 127.0.0.1:
+    python examples/loop_schedule_reminder.py
+With your M2M credentials (nothing is hard-coded):
     LOOP_COMMS_CLIENT_ID=... LOOP_COMMS_CLIENT_SECRET=... \\
         python examples/loop_schedule_reminder.py BRAND_ID PERSON_ID +447700900123 APPOINTMENT_REF
 """
@@ -10,7 +12,10 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime, timedelta
 
+from _fake_or_real import fake_in_environment, has_credentials
+
 from loop_comms_client import APIError, ConflictError, LoopCommsClient
+from loop_comms_client.testing import FakeLoopComms
 
 
 def main(brand_id: str, person_id: str, phone: str, appointment_ref: str) -> int:
@@ -41,6 +46,9 @@ def main(brand_id: str, person_id: str, phone: str, appointment_ref: str) -> int
 
 
 if __name__ == "__main__":
+    if not has_credentials("LOOP_COMMS"):
+        with fake_in_environment(FakeLoopComms(), "LOOP_COMMS") as fake:
+            sys.exit(main(fake.brand_id, "person-42", "+447700900123", "APPT-981"))
     if len(sys.argv) != 5:
         sys.exit(f"usage: {sys.argv[0]} BRAND_ID PERSON_ID PHONE APPOINTMENT_REF")
     sys.exit(main(*sys.argv[1:]))

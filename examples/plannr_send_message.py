@@ -1,6 +1,8 @@
 """Post a message to a Plannr conversation, then list its latest messages.
 
-Run with your Plannr details in the environment (nothing is hard-coded):
+With no Plannr credentials in the environment it runs against `FakePlannr` on 127.0.0.1:
+    python examples/plannr_send_message.py
+With yours (nothing is hard-coded):
     PLANNR_TOKEN=... PLANNR_ACCOUNT_UUID=... \\
         python examples/plannr_send_message.py cb2b8e53-39d6-4497-831f-4f759e91582c
 """
@@ -9,7 +11,10 @@ from __future__ import annotations
 
 import sys
 
+from _fake_or_real import fake_in_environment, has_credentials
+
 from plannr_client import APIError, OutcomeUnknownError, PlannrClient, raw_response
+from plannr_client.testing import FakePlannr
 
 
 def main(conversation_uuid: str) -> int:
@@ -33,6 +38,9 @@ def main(conversation_uuid: str) -> int:
 
 
 if __name__ == "__main__":
+    if not has_credentials("PLANNR"):
+        with fake_in_environment(FakePlannr(), "PLANNR") as fake:
+            sys.exit(main(fake.conversation_uuid))
     if len(sys.argv) != 2:
         sys.exit(f"usage: {sys.argv[0]} CONVERSATION_UUID")
     sys.exit(main(sys.argv[1]))

@@ -1,13 +1,18 @@
 """List every appointment across all pages with the async client, then mark one as waiting.
 
-SQOD_BASE_URL=... SQOD_TOKEN=... python examples/sqod_async_walk.py
+With no SQOD credentials in the environment it runs against `FakeSqod` on 127.0.0.1:
+    python examples/sqod_async_walk.py
+With yours:
+    SQOD_BASE_URL=... SQOD_TOKEN=... python examples/sqod_async_walk.py
 """
 
 from __future__ import annotations
 
 import anyio
+from _fake_or_real import fake_in_environment, has_credentials
 
 from sqod_client import AsyncSqodClient
+from sqod_client.testing import FakeSqod
 
 
 async def main() -> None:
@@ -23,4 +28,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    anyio.run(main)
+    if has_credentials("SQOD"):
+        anyio.run(main)
+    else:
+        with fake_in_environment(FakeSqod(), "SQOD"):
+            anyio.run(main)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     AsyncAPIClient,
     BaseClient,
     ClientOptions,
@@ -13,8 +13,9 @@ from client_core import (
     HttpT,
     SyncAPIClient,
     client_settings,
-    require,
+    credential,
     resolve_base_url,
+    resource_property,
 )
 
 from ._messages import AsyncMessages, Messages
@@ -36,8 +37,8 @@ class _HeroClientBase(BaseClient[HttpT]):
         base_url: str | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        auth = HeaderAuth({"x-api-key": require(api_key, "api_key", "HERO_API_KEY")})
-        group = require(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
+        auth = HeaderAuth({"x-api-key": credential(api_key, "api_key", "HERO_API_KEY")})
+        group = credential(practice_group_id, "practice_group_id", "HERO_PRACTICE_GROUP_ID")
         settings = client_settings(
             package="hero_client",
             base_url=resolve_base_url(base_url, env="HERO_BASE_URL", default=DEFAULT_BASE_URL),
@@ -60,7 +61,7 @@ class HeroClient(_HeroClientBase[httpx.Client], SyncAPIClient):
             hero.messages.send(patient_id="1234", message_type="sms", message_string="Hello")
     """
 
-    @property
+    @resource_property
     def messages(self) -> Messages:
         """Send messages to patients and read their status."""
         return Messages(self)
@@ -74,7 +75,7 @@ class AsyncHeroClient(_HeroClientBase[httpx.AsyncClient], AsyncAPIClient):
             await hero.messages.send(patient_id="1234", message_type="sms", message_string="Hi")
     """
 
-    @property
+    @resource_property
     def messages(self) -> AsyncMessages:
         """Send messages to patients and read their status."""
         return AsyncMessages(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import with_config
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     REQUEST_CONFIG,
     AsyncResource,
     Call,

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, with_config
 from typing_extensions import TypedDict
 
-from client_core import REQUEST_CONFIG, NumericText, Resource, Timestamp
+from client_core.kit import REQUEST_CONFIG, NumericText, Resource, Timestamp
 
 __all__ = [
     "Admin",

@@ -25,7 +25,6 @@ import httpx
 from pydantic import AfterValidator, AwareDatetime, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
-from client_core import CallOptions
 from client_core.testing import (
     ErrorReply,
     FakeRequest,
@@ -106,6 +105,9 @@ class FakeHero(FakeServer[HeroClient, AsyncHeroClient]):
     Accepts `fake.api_key` for `fake.practice_group_id` only; any other key or practice group
     gets Hero's 403. Errors are `{"message": ...}`.
     """
+
+    sync_client_class = HeroClient
+    async_client_class = AsyncHeroClient
 
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL) -> None:
         self.api_key = "fake-hero-" + secrets.token_urlsafe(16)
@@ -207,24 +209,6 @@ class FakeHero(FakeServer[HeroClient, AsyncHeroClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return httpx.Response(error.status, json={"message": error.message})
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> HeroClient:
-        return HeroClient(
-            base_url=self.base_url,
-            api_key=self.api_key,
-            practice_group_id=self.practice_group_id,
-            http_client=http,
-            **options,
-        )
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncHeroClient:
-        return AsyncHeroClient(
-            base_url=self.base_url,
-            api_key=self.api_key,
-            practice_group_id=self.practice_group_id,
-            http_client=http,
-            **options,
-        )
 
     # -- endpoints ---------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     AsyncAPIClient,
     BaseClient,
     ClientOptions,
@@ -13,6 +13,7 @@ from client_core import (
     SyncAPIClient,
     client_settings,
     resolve_base_url,
+    resource_property,
     token_auth,
 )
 
@@ -74,7 +75,7 @@ class LoopCommsClient(_LoopCommsClientBase[httpx.Client], SyncAPIClient):
                                    dedup_key="appt-123-reminder", scheduled_at=when)
     """
 
-    @property
+    @resource_property
     def messages(self) -> Messages:
         """Send and schedule templated messages; read them back."""
         return Messages(self)
@@ -88,7 +89,7 @@ class AsyncLoopCommsClient(_LoopCommsClientBase[httpx.AsyncClient], AsyncAPIClie
             await loop.messages.get(message_id)
     """
 
-    @property
+    @resource_property
     def messages(self) -> AsyncMessages:
         """Send and schedule templated messages; read them back."""
         return AsyncMessages(self)

@@ -11,11 +11,12 @@ from typing import Annotated, NotRequired
 from pydantic import Field, with_config
 from typing_extensions import TypedDict, Unpack
 
-from client_core import (
+from client_core.kit import (
     REQUEST_CONFIG,
-    AsyncPage,
+    AsyncPaginator,
     AsyncResource,
     Call,
+    PagedCall,
     SyncPage,
     SyncResource,
     path_segment,
@@ -48,11 +49,11 @@ def _get_scheduled(scheduled_id: str) -> Call[ScheduledMessage]:
     return Call("GET", path, ScheduledMessage, idempotent=True)
 
 
-def _list_scheduled(brand_id: str, status: str | None) -> Call[ScheduledMessage]:
+def _list_scheduled(brand_id: str, status: str | None) -> PagedCall[ScheduledMessage]:
     given = {"brand_id": brand_id} if status is None else {"brand_id": brand_id, "status": status}
     params = request_body(_ScheduledQuery, given, what="messages.list_scheduled")
     path = "/v1/messages/scheduled"
-    return Call("GET", path, ScheduledMessage, idempotent=True, params=params, paged=True)
+    return PagedCall("GET", path, ScheduledMessage, idempotent=True, params=params)
 
 
 def _get(message_id: str) -> Call[Message]:
@@ -112,11 +113,12 @@ class AsyncMessages(AsyncResource):
         """A scheduled message by its `id`, with its status."""
         return await self._client.send(_get_scheduled(id))
 
-    async def list_scheduled(
+    def list_scheduled(
         self, *, brand_id: str, status: str | None = None
-    ) -> AsyncPage[ScheduledMessage]:
-        """The brand's scheduled messages, optionally only those with `status` (one page)."""
-        return await self._client.send_page(_list_scheduled(brand_id, status))
+    ) -> AsyncPaginator[ScheduledMessage]:
+        """The brand's scheduled messages, optionally only those with `status` (one page):
+        `await` it for the page, or `async for` over it without an `await`."""
+        return AsyncPaginator(self._client, _list_scheduled(brand_id, status))
 
     async def get(self, message_id: str) -> Message:
         """A sent message by its `message_id`, with its status and provider."""

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, NotRequired
 from pydantic import AwareDatetime, Field, with_config
 from typing_extensions import TypedDict
 
-from client_core import REQUEST_CONFIG, JsonObject, Resource, Timestamp
+from client_core.kit import REQUEST_CONFIG, JsonObject, Resource, Timestamp
 
 __all__ = ["Channel", "Message", "MessageFields", "ScheduleFields", "ScheduledMessage"]
 

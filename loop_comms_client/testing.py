@@ -25,7 +25,6 @@ from pydantic import AfterValidator, StringConstraints, TypeAdapter, ValidationE
 from pydantic_core import from_json
 from typing_extensions import TypedDict
 
-from client_core import CallOptions
 from client_core.testing import (
     BearerTokenFake,
     ClientCredentialsKeywords,
@@ -102,6 +101,9 @@ class FakeLoopComms(BearerTokenFake[LoopCommsClient, AsyncLoopCommsClient]):
     body, as Loop's M2M grant takes them); anything else gets Loop's 401.
     """
 
+    sync_client_class = LoopCommsClient
+    async_client_class = AsyncLoopCommsClient
+
     def __init__(self, *, base_url: str = DEFAULT_BASE_URL) -> None:
         self.brand_id = _SEEDED_BRAND_ID
         """The brand every fresh fake starts with; messages to other brands get a 422."""
@@ -176,16 +178,6 @@ class FakeLoopComms(BearerTokenFake[LoopCommsClient, AsyncLoopCommsClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return httpx.Response(error.status, json={"error": error.code, "message": error.message})
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> LoopCommsClient:
-        return LoopCommsClient(
-            base_url=self.base_url, token=self.token, http_client=http, **options
-        )
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncLoopCommsClient:
-        return AsyncLoopCommsClient(
-            base_url=self.base_url, token=self.token, http_client=http, **options
-        )
 
     # -- endpoints ---------------------------------------------------------------------------
 

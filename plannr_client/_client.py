@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     AsyncAPIClient,
     BaseClient,
     BearerAuth,
@@ -14,8 +14,10 @@ from client_core import (
     SyncAPIClient,
     check_uuid,
     client_settings,
+    credential,
     require,
     resolve_base_url,
+    resource_property,
 )
 
 from ._conversations import AsyncConversations, Conversations
@@ -38,7 +40,7 @@ class _PlannrClientBase(BaseClient[HttpT]):
         base_url: str | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
-        auth = BearerAuth(require(token, "token", "PLANNR_TOKEN"))
+        auth = BearerAuth(credential(token, "token", "PLANNR_TOKEN"))
         account = require(account_uuid, "account_uuid", "PLANNR_ACCOUNT_UUID")
         account = check_uuid(account, "account_uuid (or PLANNR_ACCOUNT_UUID)")
         settings = client_settings(
@@ -64,12 +66,12 @@ class PlannrClient(_PlannrClientBase[httpx.Client], SyncAPIClient):
             plannr.conversations.send_message(conversation_uuid, contents="See you at 10")
     """
 
-    @property
+    @resource_property
     def conversations(self) -> Conversations:
         """Post messages (with files), list conversations and their messages."""
         return Conversations(self)
 
-    @property
+    @resource_property
     def logins(self) -> Logins:
         """The user's logins, to find an account uuid."""
         return Logins(self)
@@ -83,12 +85,12 @@ class AsyncPlannrClient(_PlannrClientBase[httpx.AsyncClient], AsyncAPIClient):
             await plannr.conversations.send_message(conversation_uuid, contents="See you at 10")
     """
 
-    @property
+    @resource_property
     def conversations(self) -> AsyncConversations:
         """Post messages (with files), list conversations and their messages."""
         return AsyncConversations(self)
 
-    @property
+    @resource_property
     def logins(self) -> AsyncLogins:
         """The user's logins, to find an account uuid."""
         return AsyncLogins(self)

@@ -7,13 +7,14 @@ from collections.abc import Mapping, Sequence
 from pydantic import with_config
 from typing_extensions import TypedDict
 
-from client_core import (
+from client_core.kit import (
     REQUEST_CONFIG,
-    AsyncPage,
+    AsyncPaginator,
     AsyncResource,
     Call,
     FileTypes,
     NonBlank,
+    PagedCall,
     SyncPage,
     SyncResource,
     UUIDText,
@@ -113,7 +114,7 @@ def _list(
     filter_uuid: Sequence[str] | None,
     filter_archived: ArchivedFilter | None,
     filter_circle_uuids: Sequence[str] | None,
-) -> Call[Conversation]:
+) -> PagedCall[Conversation]:
     query = {
         "include": include,
         "sort": sort,
@@ -125,18 +126,18 @@ def _list(
         **page_params(page, per_page, max_per_page=_MAX_PER_PAGE),
         **_query(query, _ConversationQuery, "conversations.list"),
     }
-    return Call("GET", _BASE, Conversation, idempotent=True, params=params, paged=True)
+    return PagedCall("GET", _BASE, Conversation, idempotent=True, params=params)
 
 
 def _list_messages(
     conversation_uuid: str, page: int | None, per_page: int | None, sort: MessageSort | None
-) -> Call[Message]:
+) -> PagedCall[Message]:
     params: dict[str, str | int] = {
         **page_params(page, per_page, max_per_page=_MAX_PER_PAGE),
         **_query({"sort": sort}, _MessageQuery, "conversations.list_messages"),
     }
     path = _messages_path(conversation_uuid)
-    return Call("GET", path, Message, idempotent=True, params=params, paged=True)
+    return PagedCall("GET", path, Message, idempotent=True, params=params)
 
 
 class Conversations(SyncResource):
@@ -218,7 +219,7 @@ class AsyncConversations(AsyncResource):
         call = _send_with_attachments(conversation_uuid, contents, files)
         return await self._client.send(call)
 
-    async def list(
+    def list(
         self,
         *,
         page: int | None = None,
@@ -228,24 +229,26 @@ class AsyncConversations(AsyncResource):
         filter_uuid: Sequence[str] | None = None,
         filter_archived: ArchivedFilter | None = None,
         filter_circle_uuids: Sequence[str] | None = None,
-    ) -> AsyncPage[Conversation]:
-        """Conversations of this account; `async for` over the result walks every page.
+    ) -> AsyncPaginator[Conversation]:
+        """Conversations of this account: `await` it for the first page, or `async for` over
+        it (no `await`) to walk every page.
 
         `filter_*` are Plannr's `filter[...]` parameters; `per_page` is at most 500.
         """
         call = _list(
             page, per_page, include, sort, filter_uuid, filter_archived, filter_circle_uuids
         )
-        return await self._client.send_page(call)
+        return AsyncPaginator(self._client, call)
 
-    async def list_messages(
+    def list_messages(
         self,
         conversation_uuid: str,
         *,
         page: int | None = None,
         per_page: int | None = None,
         sort: MessageSort | None = None,
-    ) -> AsyncPage[Message]:
-        """Messages of a conversation, newest first by default; `async for` walks every page."""
+    ) -> AsyncPaginator[Message]:
+        """Messages of a conversation, newest first by default: `await` it for the first
+        page, or `async for` over it (no `await`) to walk every page."""
         call = _list_messages(conversation_uuid, page, per_page, sort)
-        return await self._client.send_page(call)
+        return AsyncPaginator(self._client, call)

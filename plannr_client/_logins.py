@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from client_core import AsyncPage, AsyncResource, Call, SyncPage, SyncResource
+from client_core.kit import AsyncPaginator, AsyncResource, PagedCall, SyncPage, SyncResource
 
 from .models import Login
 
 __all__ = ["AsyncLogins", "Logins"]
 
 
-def _list() -> Call[Login]:
-    return Call("GET", "/api/v1/logins", Login, idempotent=True, paged=True)
+def _list() -> PagedCall[Login]:
+    return PagedCall("GET", "/api/v1/logins", Login, idempotent=True)
 
 
 class Logins(SyncResource):
@@ -27,9 +27,10 @@ class Logins(SyncResource):
 class AsyncLogins(AsyncResource):
     """The current user's logins: `client.logins` on the async client."""
 
-    async def list(self) -> AsyncPage[Login]:
-        """Every login of the token's user; `login.account.uuid` is an `account_uuid`.
+    def list(self) -> AsyncPaginator[Login]:
+        """Every login of the token's user (`await` it, or `async for` over it without one);
+        `login.account.uuid` is an `account_uuid`.
 
         Prefer `login.preferred_account_uuid` when Plannr sends it.
         """
-        return await self._client.send_page(_list())
+        return AsyncPaginator(self._client, _list())

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from client_core import Resource, Timestamp
+from client_core.kit import Resource, Timestamp
 
 __all__ = [
     "Account",

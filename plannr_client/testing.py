@@ -31,7 +31,6 @@ import httpx
 from pydantic import StringConstraints, TypeAdapter
 from typing_extensions import TypedDict
 
-from client_core import CallOptions
 from client_core.testing import (
     ErrorReply,
     FakeRequest,
@@ -119,6 +118,9 @@ class FakePlannr(FakeServer[PlannrClient, AsyncPlannrClient]):
     Accepts `fake.token` (a personal access token) acting as `fake.account_uuid`; anything
     else gets Plannr's 401, a missing account header a 400, another account a 403.
     """
+
+    sync_client_class = PlannrClient
+    async_client_class = AsyncPlannrClient
 
     method_override = True
 
@@ -248,24 +250,6 @@ class FakePlannr(FakeServer[PlannrClient, AsyncPlannrClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return laravel_error(error)
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> PlannrClient:
-        return PlannrClient(
-            base_url=self.base_url,
-            token=self.token,
-            account_uuid=self.account_uuid,
-            http_client=http,
-            **options,
-        )
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncPlannrClient:
-        return AsyncPlannrClient(
-            base_url=self.base_url,
-            token=self.token,
-            account_uuid=self.account_uuid,
-            http_client=http,
-            **options,
-        )
 
     # -- endpoints ---------------------------------------------------------------------------
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pydantic import with_config
 from typing_extensions import TypedDict, Unpack
 
-from client_core import (
+from client_core.kit import (
     REQUEST_CONFIG,
-    AsyncPage,
+    AsyncPaginator,
     AsyncResource,
     Call,
+    MaybeEmptyCall,
     NonBlank,
+    PagedCall,
     RequestFiles,
     SyncPage,
     SyncResource,
@@ -59,9 +61,9 @@ def _update(
     return Call("PATCH", path, Appointment, idempotent=True, form=form, files=files, tunnel=True)
 
 
-def _list(page: int | None, per_page: int | None) -> Call[Appointment]:
+def _list(page: int | None, per_page: int | None) -> PagedCall[Appointment]:
     params = page_params(page, per_page)
-    return Call("GET", _BASE, Appointment, idempotent=True, params=params, paged=True)
+    return PagedCall("GET", _BASE, Appointment, idempotent=True, params=params)
 
 
 def _create(fields: NewAppointment) -> Call[Appointment]:
@@ -69,11 +71,11 @@ def _create(fields: NewAppointment) -> Call[Appointment]:
     return Call("POST", _BASE, Appointment, idempotent=False, json=body)
 
 
-def _cancel(appointment_id: str, cancellation_reason: str | None) -> Call[Appointment | None]:
+def _cancel(appointment_id: str, cancellation_reason: str | None) -> MaybeEmptyCall[Appointment]:
     given = {} if cancellation_reason is None else {"cancellation_reason": cancellation_reason}
     body = request_body(_CancelBody, given, what="appointments.cancel")
     path = _appointment_path(appointment_id, "/cancel")
-    return Call("POST", path, Appointment, idempotent=False, json=body, empty_ok=True)
+    return MaybeEmptyCall("POST", path, Appointment, idempotent=False, json=body)
 
 
 class Appointments(SyncResource):
@@ -140,11 +142,12 @@ class AsyncAppointments(AsyncResource):
         """
         return await self._client.send(_update(appointment_id, changes, files))
 
-    async def list(
+    def list(
         self, *, page: int | None = None, per_page: int | None = None
-    ) -> AsyncPage[Appointment]:
-        """Appointments visible to this user; `async for` over the result walks every page."""
-        return await self._client.send_page(_list(page, per_page))
+    ) -> AsyncPaginator[Appointment]:
+        """Appointments visible to this user: `await` it for the first page, or `async for`
+        over it (no `await`) to walk every page from `page`."""
+        return AsyncPaginator(self._client, _list(page, per_page))
 
     async def create(self, **fields: Unpack[NewAppointment]) -> Appointment:
         """Create an appointment from the given fields (see `NewAppointment`). Never repeated."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core.kit import (
     AsyncAPIClient,
     BaseClient,
     ClientOptions,
@@ -13,6 +13,7 @@ from client_core import (
     SyncAPIClient,
     client_settings,
     resolve_base_url,
+    resource_property,
     token_auth,
 )
 
@@ -72,7 +73,7 @@ class SqodClient(_SqodClientBase[httpx.Client], SyncAPIClient):
             sqod.appointments.send_message(appointment_id, message="Running 5 minutes late")
     """
 
-    @property
+    @resource_property
     def appointments(self) -> Appointments:
         """Send messages to waiting callers; list, create, update and cancel appointments."""
         return Appointments(self)
@@ -86,7 +87,7 @@ class AsyncSqodClient(_SqodClientBase[httpx.AsyncClient], AsyncAPIClient):
             await sqod.appointments.send_message(appointment_id, message="Running late")
     """
 
-    @property
+    @resource_property
     def appointments(self) -> AsyncAppointments:
         """Send messages to waiting callers; list, create, update and cancel appointments."""
         return AsyncAppointments(self)

@@ -17,7 +17,7 @@ from pydantic import (
 )
 from typing_extensions import TypedDict
 
-from client_core import REQUEST_CONFIG, ModelOrDict, NumericText, Resource, Timestamp
+from client_core.kit import REQUEST_CONFIG, ModelOrDict, NumericText, Resource, Timestamp
 
 __all__ = [
     "AccessPermission",

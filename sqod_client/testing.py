@@ -21,7 +21,6 @@ import httpx
 from pydantic import AwareDatetime, BeforeValidator, StringConstraints, TypeAdapter
 from typing_extensions import TypedDict
 
-from client_core import CallOptions
 from client_core.testing import (
     BearerTokenFake,
     ClientCredentialsKeywords,
@@ -126,6 +125,9 @@ class FakeSqod(BearerTokenFake[SqodClient, AsyncSqodClient]):
     (HTTP Basic, as Cognito takes them); anything else gets SQOD's 401.
     """
 
+    sync_client_class = SqodClient
+    async_client_class = AsyncSqodClient
+
     method_override = True
 
     def __init__(self, *, base_url: str = DEFAULT_FAKE_BASE_URL) -> None:
@@ -186,14 +188,6 @@ class FakeSqod(BearerTokenFake[SqodClient, AsyncSqodClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return laravel_error(error)
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> SqodClient:
-        return SqodClient(base_url=self.base_url, token=self.token, http_client=http, **options)
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncSqodClient:
-        return AsyncSqodClient(
-            base_url=self.base_url, token=self.token, http_client=http, **options
-        )
 
     # -- endpoints ---------------------------------------------------------------------------
 

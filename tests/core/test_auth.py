@@ -13,10 +13,9 @@ import anyio
 import httpx
 import pytest
 
-from client_core import BearerAuth, ClientCredentialsAuth, HeaderAuth, raw_response
+from client_core.kit import BearerAuth, ClientCredentialsAuth, HeaderAuth
 from sqod_client import (
     AsyncSqodClient,
-    AuthenticationError,
     ResponseValidationError,
     RetryPolicy,
     SqodClient,
@@ -87,38 +86,7 @@ async def test_first_call_fetches_a_token_with_basic_auth_then_sends_bearer(
     assert api_request.headers["Authorization"] == "Bearer access-1"
 
 
-# 2. The token is cached.
-
-
-async def test_token_is_fetched_once_for_many_calls(make_sqod: SqodFactory) -> None:
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(token_response("access-1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    for _ in range(3):
-        await send(client)
-
-    assert len(routes.token.requests) == 1
-    assert len(routes.api.requests) == 3
-    assert all(r.headers["Authorization"] == "Bearer access-1" for r in routes.api.requests)
-
-
-async def test_with_options_copy_shares_the_token_cache(make_sqod: SqodFactory) -> None:
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(token_response("access-1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    await send(client)
-    await send(client.with_options(max_retries=0))
-
-    assert len(routes.token.requests) == 1
-
-
-# 3. Expiry: refreshed once the clock passes expiry minus the leeway.
+# 2. Expiry: refreshed once the clock passes expiry minus the leeway.
 
 
 @pytest.mark.parametrize(
@@ -152,7 +120,7 @@ async def test_token_is_refreshed_shortly_before_it_expires(
     assert api_auth(seen) == ["Bearer t1", "Bearer t1", "Bearer t2", "Bearer t2"]
 
 
-# 4. Concurrent calls share one fetch.
+# 3. Concurrent calls share one fetch.
 
 
 def async_credentials_client(handler: Callable[[httpx.Request], Any]) -> AsyncSqodClient:
@@ -231,90 +199,7 @@ def test_concurrent_threads_share_one_token_fetch() -> None:
     assert api_auth_headers == ["Bearer shared"] * 8
 
 
-# 5. A 401 fetches a fresh token and repeats the call once.
-
-
-async def test_401_refreshes_the_token_and_repeats_a_send_once(make_sqod: SqodFactory) -> None:
-    seen: list[tuple[str, str | None]] = []
-    routes = Routes(
-        api=Script(
-            httpx.Response(401, json={"message": "Unauthenticated."}),
-            httpx.Response(201, json=message_json()),
-        ),
-        token=Script(token_response("t1"), token_response("t2")),
-    )
-    client = make_sqod(recorded(routes, seen), **CREDENTIALS)
-
-    result = await send(client)
-
-    assert len(routes.token.requests) == 2
-    assert api_auth(seen) == ["Bearer t1", "Bearer t2"]
-    assert raw_response(result).status_code == 201
-    assert raw_response(result).retries_taken == 0
-
-
-async def test_401_refresh_does_not_use_up_max_retries(make_sqod: SqodFactory) -> None:
-    routes = Routes(
-        api=Script(
-            httpx.Response(401, json={"message": "Unauthenticated."}),
-            httpx.Response(201, json=message_json()),
-        ),
-        token=Script(token_response("t1"), token_response("t2")),
-    )
-    client = make_sqod(routes, retry_policy=RetryPolicy.no_wait(0), **CREDENTIALS)
-
-    result = await send(client)
-
-    assert raw_response(result).status_code == 201
-    assert len(routes.api.requests) == 2
-
-
-async def test_a_second_401_after_the_refresh_raises_without_looping(
-    make_sqod: SqodFactory,
-) -> None:
-    routes = Routes(
-        api=Script(httpx.Response(401, json={"message": "Unauthenticated."})),
-        token=Script(token_response("t1"), token_response("t2"), token_response("t3")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    with pytest.raises(AuthenticationError) as caught:
-        await send(client)
-
-    assert caught.value.status_code == 401
-    assert len(routes.api.requests) == 2
-    assert len(routes.token.requests) == 2
-
-
-async def test_401_with_a_static_token_raises_at_once(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(401, json={"message": "Unauthenticated."}))
-    client = make_sqod(script)
-
-    with pytest.raises(AuthenticationError):
-        await send(client)
-
-    assert len(script.requests) == 1
-
-
-# 6. Token endpoint failures.
-
-
-async def test_token_endpoint_refusal_raises_authentication_error(make_sqod: SqodFactory) -> None:
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(httpx.Response(400, json={"error": "invalid_client"})),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    with pytest.raises(AuthenticationError) as caught:
-        await send(client)
-
-    text = str(caught.value)
-    assert "invalid_client" in text
-    assert "client_id" in text
-    assert "client_secret" in text
-    assert routes.api.requests == []
-    assert len(routes.token.requests) == 1
+# 4. Token endpoint failures.
 
 
 async def test_token_answer_without_access_token_raises_response_validation_error(
@@ -330,73 +215,6 @@ async def test_token_answer_without_access_token_raises_response_validation_erro
         await send(client)
 
     assert routes.api.requests == []
-
-
-async def test_connect_error_while_fetching_the_token_is_retried_for_a_send(
-    make_sqod: SqodFactory,
-) -> None:
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(httpx.ConnectError, token_response("t1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    result = await send(client)
-
-    assert len(routes.token.requests) == 2
-    (api_request,) = routes.api.requests
-    assert api_request.headers["Authorization"] == "Bearer t1"
-    assert raw_response(result).status_code == 201
-
-
-async def test_read_timeout_while_fetching_the_token_is_not_an_unknown_outcome(
-    make_sqod: SqodFactory,
-) -> None:
-    # The token endpoint lost its answer, but the message itself was never sent.
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(httpx.ReadTimeout, token_response("t1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    result = await send(client)
-
-    assert len(routes.token.requests) == 2
-    assert len(routes.api.requests) == 1
-    assert raw_response(result).status_code == 201
-
-
-async def test_token_request_is_bounded_by_the_client_timeout(make_sqod: SqodFactory) -> None:
-    # Without a timeout on the token request, a Cognito endpoint that accepts the connection
-    # but never answers hangs the call forever, whatever `timeout` the client was given.
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(token_response("t1")),
-    )
-    client = make_sqod(routes, timeout=2.5, **CREDENTIALS)
-
-    await send(client)
-
-    api_timeout = routes.api.requests[0].extensions.get("timeout")
-    assert api_timeout == {"connect": 2.5, "read": 2.5, "write": 2.5, "pool": 2.5}
-    assert routes.token.requests[0].extensions.get("timeout") == api_timeout
-
-
-async def test_token_request_sends_the_sdk_user_agent(make_sqod: SqodFactory) -> None:
-    # API.md: every request sends Accept: application/json and a User-Agent naming the package.
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(token_response("t1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    await send(client)
-
-    (token_request,) = routes.token.requests
-    assert token_request.headers["Accept"] == "application/json"
-    user_agent = token_request.headers.get("User-Agent", "")
-    assert user_agent.startswith("care-messaging-clients/")
-    assert "sqod_client" in user_agent
 
 
 async def test_concurrent_401s_share_one_refresh() -> None:
@@ -423,7 +241,7 @@ async def test_concurrent_401s_share_one_refresh() -> None:
     assert sorted(api_auth_headers) == ["Bearer t1"] * 5 + ["Bearer t2"] * 5
 
 
-# 7. The auth flows on a bare httpx.Client.
+# 5. The auth flows on a bare httpx.Client.
 
 
 def _echo_client(
@@ -513,18 +331,3 @@ async def test_a_late_401_does_not_discard_a_token_refreshed_meanwhile() -> None
     assert len(token_requests) == 2
     assert api_auth.count("Bearer t2") == 2
     assert "Bearer t3" not in api_auth
-
-
-async def test_a_token_endpoint_failure_on_a_send_is_retried(make_sqod: SqodFactory) -> None:
-    """A 503 from the token endpoint means the message never went out: retrying is safe."""
-    routes = Routes(
-        api=Script(httpx.Response(201, json=message_json())),
-        token=Script(httpx.Response(503), token_response("t1")),
-    )
-    client = make_sqod(routes, **CREDENTIALS)
-
-    message = await send(client)
-
-    assert message.message == "Running late"
-    assert len(routes.token.requests) == 2
-    assert len(routes.api.requests) == 1

@@ -17,10 +17,8 @@ import anyio
 import httpx
 import pytest
 
-from client_core._fake_http import serve
 from client_core.testing import FakeServer, Reply, read_form
-from sqod_client import OutcomeUnknownError, SqodClient
-from sqod_client.testing import TOKEN_PATH, FakeSqod
+from client_core.testing._http import serve
 from tests.core.test_fake_server import LaravelToy, Toy
 
 pytestmark = pytest.mark.anyio
@@ -287,26 +285,3 @@ async def test_a_delayed_answer_does_not_hold_up_other_connections(
 
     assert finished == ["fast", "slow"]
     assert fake.acts == ["slow", "fast"]  # the slow one acted first, then waited to answer
-
-
-# --- a vendor client over the wire -------------------------------------------------------------
-
-
-def test_sqod_client_over_real_sockets(switchboard: Switchboard) -> None:
-    fake = FakeSqod(base_url=switchboard.url)
-    switchboard.fake = fake
-    credentials = fake.client_credentials
-    fake.drop_next()
-
-    with SqodClient(
-        base_url=switchboard.url,
-        token_url=switchboard.url + TOKEN_PATH,
-        timeout=2.0,
-        **credentials,
-    ) as sqod:
-        with pytest.raises(OutcomeUnknownError):
-            sqod.appointments.send_message(fake.appointment_id, message="Maybe")
-        sqod.appointments.send_message(fake.appointment_id, message="Surely")
-
-    assert [m.message for m in fake.messages] == ["Maybe", "Surely"]
-    assert fake.requests[0].url.path == TOKEN_PATH

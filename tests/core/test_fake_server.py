@@ -17,14 +17,13 @@ import pytest
 import respx
 from typing_extensions import Unpack
 
-from client_core import (
+from client_core import RetryPolicy
+from client_core.kit import (
     AsyncAPIClient,
     BearerAuth,
     Call,
-    CallOptions,
     ClientOptions,
     Resource,
-    RetryPolicy,
     SyncAPIClient,
     client_settings,
 )
@@ -37,7 +36,6 @@ from client_core.testing import (
     laravel_input,
 )
 from sqod_client import (
-    APITimeoutError,
     AsyncSqodClient,
     InternalServerError,
     OutcomeUnknownError,
@@ -94,6 +92,9 @@ class AsyncToyClient(AsyncAPIClient):
 class Toy(FakeServer[ToyClient, AsyncToyClient]):
     """A toy vendor: a token endpoint, a POST that acts, a GET and a PATCH of one act."""
 
+    sync_client_class = ToyClient
+    async_client_class = AsyncToyClient
+
     def __init__(self) -> None:
         self.token = "toy-static-token-5e1a"
         self.issuer = TokenIssuer(
@@ -123,12 +124,6 @@ class Toy(FakeServer[ToyClient, AsyncToyClient]):
 
     def _error_response(self, error: ErrorReply) -> httpx.Response:
         return httpx.Response(error.status, json={"message": error.message})
-
-    def _sync_client(self, http: httpx.Client, options: CallOptions) -> ToyClient:
-        return ToyClient(base_url=self.base_url, token=self.token, http_client=http, **options)
-
-    def _async_client(self, http: httpx.AsyncClient, options: CallOptions) -> AsyncToyClient:
-        return AsyncToyClient(base_url=self.base_url, token=self.token, http_client=http, **options)
 
     def _token(self, request: FakeRequest) -> httpx.Response:
         self.seen.append(request)
@@ -835,106 +830,6 @@ def test_client_retry_policy_is_honoured_including_its_sleeps() -> None:
 
 
 # --- FakeSqod + SqodClient: the faults as a user of a fake sees them ---------------------------
-
-
-def test_sqod_drop_on_a_send_is_outcome_unknown_and_the_fake_acted() -> None:
-    fake = FakeSqod()
-    fake.drop_next()
-
-    with fake.client() as sqod, pytest.raises(OutcomeUnknownError):
-        sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert [m.message for m in fake.messages] == ["Hello"]
-    assert len(fake.requests) == 1  # not retried: a resend could send it twice
-
-
-async def test_sqod_async_drop_on_a_send_is_outcome_unknown_and_the_fake_acted() -> None:
-    fake = FakeSqod()
-    fake.drop_next()
-
-    async with fake.async_client() as sqod:
-        with pytest.raises(OutcomeUnknownError):
-            await sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert [m.message for m in fake.messages] == ["Hello"]
-
-
-def test_sqod_refused_send_is_retried_and_acts_once() -> None:
-    fake = FakeSqod()
-    fake.refuse_next()
-
-    with fake.client() as sqod:
-        sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert [m.message for m in fake.messages] == ["Hello"]
-    assert len(fake.requests) == 1  # the refused attempt never reached it
-
-
-def test_sqod_429_on_a_send_is_retried_and_acts_once() -> None:
-    fake = FakeSqod()
-    fake.fail_next(429, retry_after=0)
-
-    with fake.client() as sqod:
-        sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert [m.message for m in fake.messages] == ["Hello"]
-    assert len(fake.requests) == 2
-
-
-def test_sqod_503_on_a_send_is_not_retried_and_nothing_was_sent() -> None:
-    fake = FakeSqod()
-    fake.fail_next(503)
-
-    with fake.client() as sqod, pytest.raises(InternalServerError, match="Service Unavailable"):
-        sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert fake.messages == []
-    assert len(fake.requests) == 1
-
-
-def test_sqod_503_on_a_get_is_retried() -> None:
-    fake = FakeSqod()
-    fake.fail_next(503)
-
-    with fake.client() as sqod:
-        page = sqod.appointments.list()
-
-    assert [a.id for a in page.data] == [fake.appointment_id]
-    assert len(fake.requests) == 2
-
-
-def test_sqod_timeout_on_a_get_is_retried() -> None:
-    fake = FakeSqod()
-    fake.timeout_next()
-    started = time.monotonic()
-
-    with fake.client() as sqod:
-        page = sqod.appointments.list()
-
-    assert time.monotonic() - started < 1.0
-    assert [a.id for a in page.data] == [fake.appointment_id]
-    assert len(fake.requests) == 2
-
-
-def test_sqod_timeout_on_a_get_without_retries_is_a_timeout_error() -> None:
-    fake = FakeSqod()
-    fake.timeout_next()
-
-    with fake.client(max_retries=0) as sqod, pytest.raises(APITimeoutError):
-        sqod.appointments.list()
-
-
-def test_sqod_delay_shorter_than_the_timeout_answers_late() -> None:
-    fake = FakeSqod()
-    fake.delay_next(0.1)
-    started = time.monotonic()
-
-    with fake.client(timeout=2.0) as sqod:
-        message = sqod.appointments.send_message(fake.appointment_id, message="Hello")
-
-    assert time.monotonic() - started >= 0.1
-    assert message.message == "Hello"
-    assert len(fake.requests) == 1
 
 
 def test_sqod_delay_of_the_read_timeout_or_more_times_out_at_once() -> None:

@@ -9,10 +9,10 @@ import httpx
 import pytest
 from pydantic_core import from_json
 
-from client_core import Call, Resource
-from client_core._fast_parse import parse_json, parse_json_page
+from client_core._fast_parse import model_from_json, page_from_json
 from client_core._models import RawResponse, parse_resource
 from client_core._pagination import parse_page
+from client_core.kit import PagedCall, Resource
 
 LOG = logging.getLogger("test")
 
@@ -47,7 +47,7 @@ def test_a_valid_answer_parses_as_the_careful_path_parses_it(
     body: object, model: type[Resource]
 ) -> None:
     content = json.dumps(body).encode()
-    fast = parse_json(model, content)
+    fast = model_from_json(model, content)
 
     assert fast is not None
     assert fast == careful(model, content)
@@ -57,7 +57,7 @@ def test_a_valid_answer_parses_as_the_careful_path_parses_it(
 def test_a_wrapper_spelled_with_an_escape_is_still_unwrapped() -> None:
     content = b'{"\\u0064ata": {"id": "1", "note": "escaped"}}'
 
-    assert parse_json(Item, content) == careful(Item, content) == Item(id="1", note="escaped")
+    assert model_from_json(Item, content) == careful(Item, content) == Item(id="1", note="escaped")
 
 
 @pytest.mark.parametrize(
@@ -72,11 +72,11 @@ def test_a_wrapper_spelled_with_an_escape_is_still_unwrapped() -> None:
     ],
 )
 def test_anything_else_is_left_to_the_careful_path(content: bytes) -> None:
-    assert parse_json(Item, content) is None
+    assert model_from_json(Item, content) is None
 
 
-def page_call(model: type[Resource]) -> Call[Resource]:
-    return Call("GET", "/items", model, idempotent=True, paged=True)
+def page_call(model: type[Resource]) -> PagedCall[Resource]:
+    return PagedCall("GET", "/items", model, idempotent=True)
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def page_call(model: type[Resource]) -> Call[Resource]:
 def test_a_valid_page_parses_as_the_careful_path_parses_it(body: object) -> None:
     content = json.dumps(body).encode()
     raw = RawResponse(RESPONSE, 0)
-    fast = parse_json_page(page_call(Item), content, raw)
+    fast = page_from_json(page_call(Item), content, raw)
     slow = parse_page(page_call(Item), from_json(content), raw, strict=False, logger=LOG)
 
     assert fast is not None
@@ -109,4 +109,4 @@ def test_a_valid_page_parses_as_the_careful_path_parses_it(body: object) -> None
 )
 def test_an_unusual_page_is_left_to_the_careful_path(model: type[Resource], body: object) -> None:
     content = json.dumps(body).encode()
-    assert parse_json_page(page_call(model), content, RawResponse(RESPONSE, 0)) is None
+    assert page_from_json(page_call(model), content, RawResponse(RESPONSE, 0)) is None

@@ -10,7 +10,7 @@ import pytest
 from pydantic import AwareDatetime, ConfigDict, with_config
 from typing_extensions import TypedDict
 
-from client_core import (
+from client_core.kit import (
     REQUEST_CONFIG,
     NumericText,
     Resource,

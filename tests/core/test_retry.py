@@ -16,13 +16,9 @@ from client_core import raw_response
 from client_core._errors import status_error
 from sqod_client import (
     APIConnectionError,
-    APIError,
     APIStatusError,
     APITimeoutError,
     Appointment,
-    AppointmentMessage,
-    AuthenticationError,
-    ConflictError,
     InternalServerError,
     OutcomeUnknownError,
     RateLimitError,
@@ -33,7 +29,6 @@ from tests.conftest import (
     Script,
     SqodFactory,
     appointment_json,
-    message_json,
     resolve,
 )
 
@@ -166,28 +161,6 @@ async def test_policy_refuses_negative_settings(options: dict[str, Any]) -> None
 # --- Through both twins ------------------------------------------------------------------------
 
 
-async def test_503_then_200_on_get_is_retried(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(503), _list_page(("a", "b")))
-    client = make_sqod(script)
-
-    page = await resolve(client.appointments.list())
-
-    assert len(script.requests) == 2
-    assert [a.id for a in page.data] == ["a", "b"]
-    assert raw_response(page).retries_taken == 1
-    assert raw_response(page).status_code == 200
-
-
-async def test_success_first_time_reports_no_retries(make_sqod: SqodFactory) -> None:
-    script = Script(_list_page())
-    client = make_sqod(script)
-
-    page = await resolve(client.appointments.list())
-
-    assert len(script.requests) == 1
-    assert raw_response(page).retries_taken == 0
-
-
 async def test_503_then_200_on_patch_repeats_the_same_body(make_sqod: SqodFactory) -> None:
     script = Script(httpx.Response(503), httpx.Response(200, json=appointment_json()))
     client = make_sqod(script)
@@ -220,79 +193,6 @@ async def test_multipart_patch_retry_sends_the_same_bytes(make_sqod: SqodFactory
     assert b"%PDF-1.4" in second.content
 
 
-@pytest.mark.parametrize("status", [500, 502, 503, 504, 408])
-async def test_server_error_on_send_message_is_not_retried(
-    make_sqod: SqodFactory, status: int
-) -> None:
-    script = Script(httpx.Response(status), httpx.Response(201, json=message_json()))
-    client = make_sqod(script)
-
-    with pytest.raises(APIStatusError) as caught:
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 1
-    assert caught.value.status_code == status
-
-
-async def test_500_on_send_message_raises_internal_server_error(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(500), httpx.Response(201, json=message_json()))
-    client = make_sqod(script)
-
-    with pytest.raises(InternalServerError):
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 1
-
-
-@pytest.mark.parametrize("failure", [httpx.ConnectError, httpx.ConnectTimeout])
-async def test_failed_connect_on_send_message_is_retried(
-    make_sqod: SqodFactory, failure: type[httpx.TransportError]
-) -> None:
-    script = Script(failure, httpx.Response(201, json=message_json()))
-    client = make_sqod(script)
-
-    result = await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 2
-    assert isinstance(result, AppointmentMessage)
-    assert raw_response(result).retries_taken == 1
-
-
-async def test_failed_connect_every_time_raises_connection_error(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.ConnectError)
-    client = make_sqod(script)
-
-    with pytest.raises(APIConnectionError) as caught:
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 3
-    assert not isinstance(caught.value, OutcomeUnknownError)
-    assert caught.value.sent is False
-    assert isinstance(caught.value.__cause__, httpx.ConnectError)
-
-
-@pytest.mark.parametrize(
-    "failure",
-    [httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.WriteTimeout, httpx.DecodingError],
-)
-async def test_lost_answer_on_send_message_raises_outcome_unknown(
-    make_sqod: SqodFactory, failure: type[httpx.RequestError]
-) -> None:
-    script = Script(failure, httpx.Response(201, json=message_json()))
-    client = make_sqod(script)
-
-    with pytest.raises(OutcomeUnknownError) as caught:
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    error = caught.value
-    assert len(script.requests) == 1
-    assert "may or may not have been sent" in str(error)
-    assert isinstance(error, APIConnectionError)
-    assert isinstance(error, APIError)
-    assert isinstance(error.__cause__, failure)
-    assert error.sent is True
-
-
 @pytest.mark.parametrize("call", ["list", "update"])
 @pytest.mark.parametrize("failure", [httpx.ReadTimeout, httpx.RemoteProtocolError])
 async def test_lost_answer_on_idempotent_call_is_retried(
@@ -321,42 +221,6 @@ async def test_timeouts_every_time_raise_api_timeout_error(
     assert len(script.requests) == 3
     assert not isinstance(caught.value, OutcomeUnknownError)
     assert isinstance(caught.value.__cause__, httpx.ReadTimeout)
-
-
-async def test_429_on_send_message_is_retried(make_sqod: SqodFactory) -> None:
-    script = Script(
-        httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(201, json=message_json())
-    )
-    client = make_sqod(script)
-
-    result = await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 2
-    assert raw_response(result).retries_taken == 1
-
-
-async def test_429_with_retry_after_above_cap_raises_at_once(make_sqod: SqodFactory) -> None:
-    script = Script(
-        httpx.Response(429, headers={"Retry-After": "120"}),
-        httpx.Response(201, json=message_json()),
-    )
-    client = make_sqod(script)
-
-    with pytest.raises(RateLimitError) as caught:
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 1
-    assert caught.value.retry_after == 120
-
-
-async def test_retry_after_above_cap_on_get_raises_at_once(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(503, headers={"Retry-After": "3600"}), _list_page())
-    client = make_sqod(script)
-
-    with pytest.raises(InternalServerError):
-        await resolve(client.appointments.list())
-
-    assert len(script.requests) == 1
 
 
 async def test_retry_after_is_logged_as_the_wait(
@@ -395,26 +259,6 @@ async def test_retry_after_ms_is_really_waited_for(make_sqod: SqodFactory) -> No
     assert 0.14 <= elapsed < 2.0
 
 
-async def test_max_retries_zero_raises_the_first_error(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(503), _list_page())
-    client = make_sqod(script, retry_policy=RetryPolicy.no_wait(max_retries=0))
-
-    with pytest.raises(InternalServerError):
-        await resolve(client.appointments.list())
-
-    assert len(script.requests) == 1
-
-
-async def test_max_retries_constructor_argument_is_honoured(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(503), _list_page())
-    client = make_sqod(script, retry_policy=None, max_retries=0)
-
-    with pytest.raises(InternalServerError):
-        await resolve(client.appointments.list())
-
-    assert len(script.requests) == 1
-
-
 async def test_with_options_max_retries_zero_disables_retries(make_sqod: SqodFactory) -> None:
     script = Script(httpx.Response(503), httpx.Response(503), _list_page())
     client = make_sqod(script)
@@ -427,16 +271,6 @@ async def test_with_options_max_retries_zero_disables_retries(make_sqod: SqodFac
     page = await resolve(client.appointments.list())
     assert len(script.requests) == 3
     assert raw_response(page).retries_taken == 1
-
-
-async def test_with_options_more_retries_allows_more_attempts(make_sqod: SqodFactory) -> None:
-    script = Script(*[httpx.Response(503) for _ in range(4)], _list_page())
-    client = make_sqod(script)
-
-    page = await resolve(client.with_options(max_retries=4).appointments.list())
-
-    assert len(script.requests) == 5
-    assert raw_response(page).retries_taken == 4
 
 
 async def test_exhausted_retries_raise_our_last_error_not_tenacitys(make_sqod: SqodFactory) -> None:
@@ -461,81 +295,3 @@ async def test_exhausted_retries_raise_the_last_error_class(make_sqod: SqodFacto
         await resolve(client.appointments.list())
 
     assert len(script.requests) == 3
-
-
-async def test_conflict_after_a_lost_answer_says_earlier_attempt_was_accepted(
-    make_sqod: SqodFactory,
-) -> None:
-    script = Script(httpx.ReadTimeout, httpx.Response(409, json={"message": "Already changed"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is True
-    assert "earlier attempt" in str(caught.value)
-    assert "probably accepted" in str(caught.value)
-
-
-async def test_plain_conflict_does_not_claim_an_earlier_attempt(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(409, json={"message": "Already changed"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 1
-    assert caught.value.earlier_attempt_probably_accepted is False
-    assert "earlier attempt" not in str(caught.value)
-    assert "probably accepted" not in str(caught.value)
-
-
-async def test_conflict_after_a_503_does_not_claim_an_earlier_attempt(
-    make_sqod: SqodFactory,
-) -> None:
-    # A 503 was an answer (nothing lost), so the 409 is not blamed on an earlier attempt.
-    script = Script(httpx.Response(503), httpx.Response(409, json={"message": "Conflict"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is False
-
-
-@pytest.mark.parametrize("status", [408, 500, 502, 504])
-async def test_conflict_after_an_ambiguous_status_says_earlier_attempt_was_accepted(
-    make_sqod: SqodFactory, status: int
-) -> None:
-    # A gateway can time out a slow backend that did act: the repeat's 409 is then ours.
-    script = Script(httpx.Response(status), httpx.Response(409, json={"message": "Conflict"}))
-    client = make_sqod(script)
-
-    with pytest.raises(ConflictError) as caught:
-        await resolve(client.appointments.update(APPOINTMENT_ID, status="waiting"))
-
-    assert len(script.requests) == 2
-    assert caught.value.earlier_attempt_probably_accepted is True
-    assert "probably accepted" in str(caught.value)
-
-
-async def test_401_on_static_token_is_not_retried(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(401), httpx.Response(201, json=message_json()))
-    client = make_sqod(script)
-
-    with pytest.raises(AuthenticationError):
-        await resolve(client.appointments.send_message(APPOINTMENT_ID, message="hi"))
-
-    assert len(script.requests) == 1
-
-
-async def test_401_on_static_token_get_is_not_retried(make_sqod: SqodFactory) -> None:
-    script = Script(httpx.Response(401), _list_page())
-    client = make_sqod(script)
-
-    with pytest.raises(AuthenticationError):
-        await resolve(client.appointments.list())
-
-    assert len(script.requests) == 1

@@ -309,19 +309,6 @@ async def test_unknown_message_is_404(fake_hero: FakeHero, twin: str) -> None:
     assert caught.value.body == {"message": "Message not found"}
 
 
-@pytest.mark.parametrize("run", [1, 2])
-async def test_each_test_gets_a_fresh_fake(fake_hero: FakeHero, run: int) -> None:
-    assert (fake_hero.messages, fake_hero.requests, fake_hero.message_details) == ([], [], {})
-    assert list(fake_hero.patients) == [fake_hero.patient_id]
-
-    with fake_hero.client() as hero:
-        sent = hero.messages.send(
-            patient_id=fake_hero.patient_id, message_type="sms", message_string=f"run {run}"
-        )
-
-    assert sent.message_id == "100001"  # a shared fake would be on 100002 in the second run
-
-
 async def test_requests_record_what_was_sent(fake_hero: FakeHero) -> None:
     with fake_hero.client() as hero:
         sent = hero.messages.send(
@@ -338,8 +325,3 @@ async def test_requests_record_what_was_sent(fake_hero: FakeHero) -> None:
     }
     assert (get.method, get.url.path, get.content) == ("GET", "/v1/messages/100001", b"")
     assert post.headers["x-practice-group-id"] == "4242"
-
-
-async def test_repr_shows_no_credentials(fake_hero: FakeHero) -> None:
-    assert fake_hero.api_key not in repr(fake_hero)
-    assert repr(fake_hero) == "FakeHero(base_url='https://api.herohealth.net', requests=0)"

@@ -118,7 +118,7 @@ async def test_cancel_an_unknown_appointment_is_a_404(fake_sqod: FakeSqod, twin:
     assert fake_sqod.appointments == before
 
 
-# -- what the fake records, and the fixture ---------------------------------------------------
+# -- what the fake records ------------------------------------------------------------------
 
 
 async def test_requests_records_method_path_and_body(fake_sqod: FakeSqod, twin: str) -> None:
@@ -138,24 +138,3 @@ async def test_requests_records_method_path_and_body(fake_sqod: FakeSqod, twin: 
     assert json_body(patched) == {"status": "waiting"}
     assert repr(fake_sqod) == "FakeSqod(base_url='https://demo.sqod.test', requests=2)"
     assert fake_sqod.token not in repr(fake_sqod)
-
-
-_EARLIER_FAKES: list[FakeSqod] = []
-
-
-@pytest.mark.parametrize("run", ["first", "second"])
-async def test_each_test_gets_a_fresh_fake(fake_sqod: FakeSqod, run: str) -> None:
-    # Each run leaves state behind; whichever runs second would see it in a shared fake.
-    assert all(fake_sqod is not earlier for earlier in _EARLIER_FAKES)
-    assert all(fake_sqod.token != earlier.token for earlier in _EARLIER_FAKES)
-    assert list(fake_sqod.appointments) == [fake_sqod.appointment_id]
-    assert fake_sqod.messages == []
-    assert fake_sqod.requests == []
-
-    async with fake_twin(fake_sqod, "sync") as client:
-        await resolve(client.appointments.create(reference=f"left by the {run} run"))
-        await resolve(client.appointments.send_message(fake_sqod.appointment_id, message=run))
-    _EARLIER_FAKES.append(fake_sqod)
-
-    assert len(fake_sqod.appointments) == 2
-    assert [m.message for m in fake_sqod.messages] == [run]

@@ -196,30 +196,3 @@ async def test_the_token_endpoint_takes_the_client_only_as_basic_auth(
     assert issued.json() == {"access_token": token, "expires_in": 3600, "token_type": "Bearer"}
     assert used.status_code == 201
     assert str(issued.request.url).endswith(TOKEN_PATH)
-
-
-async def test_a_wrong_client_secret_fails_at_the_token_endpoint(
-    fake_sqod: FakeSqod, twin: str
-) -> None:
-    client_id = fake_sqod.client_credentials["client_id"]
-    async with mocked_client(fake_sqod, twin, client_id=client_id, client_secret="nope") as sqod:
-        with pytest.raises(AuthenticationError) as caught:
-            await resolve(sqod.appointments.send_message(fake_sqod.appointment_id, message="hi"))
-
-    assert (caught.value.status_code, caught.value.body) == (401, INVALID_CLIENT)
-    assert [r.url.path for r in fake_sqod.requests] == [TOKEN_PATH]
-    assert fake_sqod.messages == []
-
-
-async def test_expired_tokens_are_refreshed_once(fake_sqod: FakeSqod, twin: str) -> None:
-    messages = f"{APPOINTMENTS}/{fake_sqod.appointment_id}/messages"
-    async with mocked_client(fake_sqod, twin, **fake_sqod.client_credentials) as client:
-        await resolve(client.appointments.send_message(fake_sqod.appointment_id, message="one"))
-        fake_sqod.expire_tokens()
-        await resolve(client.appointments.send_message(fake_sqod.appointment_id, message="two"))
-
-    paths = [r.url.path for r in fake_sqod.requests]
-    assert paths == [TOKEN_PATH, messages, messages, TOKEN_PATH, messages]
-    bearers = [r.headers["authorization"] for r in fake_sqod.requests]
-    assert bearers[1] == bearers[2] != bearers[4]
-    assert [m.message for m in fake_sqod.messages] == ["one", "two"]
