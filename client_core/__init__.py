@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ._call import FileContent, FileTypes, RequestFiles
 from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
+    AlreadySentError,
     APIConnectionError,
     APIError,
     APIStatusError,
@@ -17,14 +18,19 @@ from ._errors import (
     BadRequestError,
     ClientClosedError,
     ConflictError,
+    IdempotencyKeyReusedError,
     InternalServerError,
+    LedgerError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
+    SendInProgressError,
     UnprocessableEntityError,
 )
+from ._ledger import Ledger, LedgerEntry, SqliteLedger
+from ._ledger_postgres import PostgresLedger
 from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
 from ._paginator import AsyncPaginator
@@ -40,6 +46,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AiohttpClient",
+    "AlreadySentError",
     "AsyncAPIClient",
     "AsyncPage",
     "AsyncPaginator",
@@ -51,7 +58,11 @@ __all__ = [
     "ConflictError",
     "FileContent",
     "FileTypes",
+    "IdempotencyKeyReusedError",
     "InternalServerError",
+    "Ledger",
+    "LedgerEntry",
+    "LedgerError",
     "MissingFieldError",
     "NotFoundError",
     "NotGiven",
@@ -59,12 +70,15 @@ __all__ = [
     "PageLinks",
     "PageMeta",
     "PermissionDeniedError",
+    "PostgresLedger",
     "RateLimitError",
     "RawResponse",
     "RequestFiles",
     "Resource",
     "ResponseValidationError",
     "RetryPolicy",
+    "SendInProgressError",
+    "SqliteLedger",
     "SyncAPIClient",
     "SyncPage",
     "UnprocessableEntityError",

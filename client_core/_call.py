@@ -52,6 +52,8 @@ class _Call(Generic[ModelT, ResultT]):
     files: RequestFiles | None = None
     tunnel: bool = False
     """Send as `POST ?_method=<method>` (Laravel cannot read multipart bodies on PATCH)."""
+    idempotency_key: str | None = None
+    """The caller's key for a send made once through the client's ledger (see `SqliteLedger`)."""
 
     empty_ok: ClassVar[bool] = False
     """Whether a 2xx without a body is an answer (else it is a `ResponseValidationError`)."""

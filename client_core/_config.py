@@ -13,6 +13,7 @@ import httpx
 from typing_extensions import TypedDict
 
 from ._auth import BearerAuth, ClientCredentialsAuth
+from ._ledger import Ledger
 from ._retry import RetryPolicy
 from ._text import check_form_value, check_header_value, checked_headers
 from ._version import __version__
@@ -84,6 +85,10 @@ class ClientSettings:
     logger_name: str
     strict_responses: bool = False
     method_override: bool = False
+    tenant: str = ""
+    """Who the calls act for besides the base URL (an account, a practice group): fingerprinted."""
+    ledger: Ledger | None = None
+    """Where keyed sends are recorded (see `SqliteLedger`); None: `idempotency_key` is refused."""
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -221,8 +226,13 @@ def client_settings(
     options: ClientOptions[HttpT],
     vendor_headers: Mapping[str, str] | None = None,
     method_override: bool = False,
+    tenant: str = "",
+    ledger: Ledger | None = None,
 ) -> ClientSettings:
     """The settings a vendor client hands to its shell, with our standard headers.
+
+    `tenant` names who the calls act for besides `base_url` (an account, a practice group), so
+    that two tenants sharing a `ledger` never replay each other's sends.
 
     Raises TypeError for an option no client takes, as Python would for a misspelt keyword.
     """
@@ -248,4 +258,12 @@ def client_settings(
         logger_name=package,
         strict_responses=options.get("strict_responses", False),
         method_override=method_override,
+        tenant=tenant,
+        ledger=_check_ledger(ledger),
     )
+
+
+def _check_ledger(ledger: object) -> Ledger | None:
+    if ledger is not None and not isinstance(ledger, Ledger):
+        raise ValueError("ledger must be a SqliteLedger or PostgresLedger (or None)")
+    return ledger

@@ -5,6 +5,7 @@ APIError
 ├── APIConnectionError            nothing usable came back (catch this for both below)
 │   ├── APITimeoutError
 │   └── OutcomeUnknownError       sent, no answer, not retried: it may have been acted on
+│       └── SendInProgressError   another call with this idempotency key is still out
 ├── APIStatusError                status_code, headers, body, request_id, response
 │   ├── BadRequestError 400   ├── AuthenticationError 401   ├── PermissionDeniedError 403
 │   ├── NotFoundError 404     ├── ConflictError 409
@@ -12,10 +13,13 @@ APIError
 │   ├── RateLimitError 429    (.retry_after: seconds or None)
 │   └── InternalServerError >= 500
 ├── ResponseValidationError       a 2xx whose body is not what the vendor documents
-└── ClientClosedError             a call on a client after close() / aclose()
+├── ClientClosedError             a call on a client after close() / aclose()
+├── AlreadySentError              the send ledger holds this key as sent, with no answer to replay
+└── LedgerError                   the send ledger's store failed before the send: nothing was sent
 ```
 
-Bad input is a `ValueError` (pydantic's `ValidationError` is one), raised before any I/O.
+Bad input is a `ValueError` (pydantic's `ValidationError` is one), raised before any I/O; so is
+`IdempotencyKeyReusedError` (a key the ledger holds for another call).
 No message here ever includes a request header, a token, or a request body.
 
 Every error survives `pickle` (task queues and `multiprocessing` carry them): it unpickles to
@@ -40,16 +44,20 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AlreadySentError",
     "AuthenticationError",
     "BadRequestError",
     "ClientClosedError",
     "ConflictError",
+    "IdempotencyKeyReusedError",
     "InternalServerError",
+    "LedgerError",
     "NotFoundError",
     "OutcomeUnknownError",
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
+    "SendInProgressError",
     "UnprocessableEntityError",
 ]
 
@@ -101,6 +109,14 @@ class OutcomeUnknownError(APIConnectionError):
 
     The vendor may or may not have acted on it (a message may or may not have been sent), so the
     client did not retry. Check the vendor's state before sending again.
+    """
+
+
+class SendInProgressError(OutcomeUnknownError):
+    """The send ledger holds a live claim on this idempotency key: another call is still out.
+
+    Nothing was sent by this call. Wait for the other call, or, once its lease runs out, the key
+    turns unknown (`OutcomeUnknownError`) until resolved with `ledger.resolve(key, sent=...)`.
     """
 
 
@@ -186,6 +202,25 @@ class ResponseValidationError(APIError):
         super().__init__(message, request=response.request)
         self.response = response
         self.status_code = response.status_code
+
+
+class AlreadySentError(APIError):
+    """The send ledger holds this idempotency key as sent but has no answer to replay.
+
+    Nothing was sent by this call: the key was marked sent by hand (`ledger.resolve(key,
+    sent=True)`), or the vendor accepted the earlier send with a body that could not be read.
+    """
+
+
+class LedgerError(APIError):
+    """The send ledger's store could not be used before the send, so nothing was sent."""
+
+
+class IdempotencyKeyReusedError(ValueError):
+    """The ledger holds this idempotency key for another call (other fields, path or tenant).
+
+    Nothing was sent. A key names one send: use a new key for a different message.
+    """
 
 
 # Response headers a pickled error keeps: none of them carries a secret or a body.

@@ -159,6 +159,8 @@ class RawResponse:
 
     http_response: httpx.Response
     retries_taken: int
+    replayed: bool = False
+    """True when the send ledger returned a recorded answer instead of sending again."""
 
     @property
     def status_code(self) -> int:

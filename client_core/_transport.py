@@ -33,6 +33,7 @@ from ._errors import (
     status_error,
 )
 from ._fast_parse import result_from_json
+from ._ledger_send import asend_once, send_once
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource
 from ._pagination import AsyncPage, SyncPage
 from ._text import check_encodable, checked_headers
@@ -336,6 +337,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         endpoint they do not wrap yet. Example:
         `client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
         """
+        if call.idempotency_key is not None:
+            return send_once(self, call)
         return self._send(call)
 
     def send_page(self, call: PagedCall[ModelT]) -> SyncPage[ModelT]:
@@ -402,6 +405,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         endpoint they do not wrap yet. Example:
         `await client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
         """
+        if call.idempotency_key is not None:
+            return await asend_once(self, call)
         return await self._send(call)
 
     async def send_page(self, call: PagedCall[ModelT]) -> AsyncPage[ModelT]:

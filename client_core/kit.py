@@ -31,6 +31,7 @@ from ._config import (
     token_auth,
     token_or_credentials,
 )
+from ._ledger import Ledger
 from ._models import (
     REQUEST_CONFIG,
     JsonObject,
@@ -66,6 +67,7 @@ __all__ = [
     "HeaderAuth",
     "HttpT",
     "JsonObject",
+    "Ledger",
     "MaybeEmptyCall",
     "ModelOrDict",
     "NonBlank",

@@ -11,6 +11,7 @@ from client_core.kit import (
     ClientOptions,
     HeaderAuth,
     HttpT,
+    Ledger,
     SyncAPIClient,
     client_settings,
     credential,
@@ -35,6 +36,7 @@ class _HeroClientBase(BaseClient[HttpT]):
         api_key: str | None = None,
         practice_group_id: str | None = None,
         base_url: str | None = None,
+        ledger: Ledger | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         auth = HeaderAuth({"x-api-key": credential(api_key, "api_key", "HERO_API_KEY")})
@@ -46,6 +48,8 @@ class _HeroClientBase(BaseClient[HttpT]):
             options=options,
             # The practice group acted for; another group in the key's network works too.
             vendor_headers={"x-practice-group-id": group},
+            tenant=group,
+            ledger=ledger,
         )
         super().__init__(settings, options.get("http_client"))
 
@@ -54,7 +58,8 @@ class HeroClient(_HeroClientBase[httpx.Client], SyncAPIClient):
     """Hero GP practice messaging, blocking.
 
     Pass `api_key` and `practice_group_id`; they fall back to `HERO_API_KEY` and
-    `HERO_PRACTICE_GROUP_ID`, and `base_url` to `HERO_BASE_URL`, then Hero production.
+    `HERO_PRACTICE_GROUP_ID`, and `base_url` to `HERO_BASE_URL`, then Hero production. With
+    `ledger=`, a send given `idempotency_key=` happens at most once per key (see `SqliteLedger`).
 
     Example:
         with HeroClient(api_key=key, practice_group_id="42") as hero:

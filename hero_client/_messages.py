@@ -28,7 +28,11 @@ class _SendBody(MessageOptions, total=True):
 
 
 def _send(
-    patient_id: str, message_type: MessageType, message_string: str, options: MessageOptions
+    patient_id: str,
+    message_type: MessageType,
+    message_string: str,
+    options: MessageOptions,
+    key: str | None,
 ) -> Call[SentMessage]:
     given = {
         "patient_id": patient_id,
@@ -37,7 +41,8 @@ def _send(
         **options,
     }
     body = request_body(_SendBody, given, what="messages.send")
-    return Call("POST", "/v1/messages/send", SentMessage, idempotent=False, json=body)
+    path = "/v1/messages/send"
+    return Call("POST", path, SentMessage, idempotent=False, json=body, idempotency_key=key)
 
 
 def _get(message_id: str) -> Call[Message]:
@@ -54,15 +59,17 @@ class Messages(SyncResource):
         patient_id: str,
         message_type: MessageType,
         message_string: str,
+        idempotency_key: str | None = None,
         **options: Unpack[MessageOptions],
     ) -> SentMessage:
         """Send a message to a patient by Hero, SMS, email or the NHS App.
 
         Optional fields are those of `MessageOptions` (e.g. `send_at=`, `write_to_record=`).
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         Example: `hero.messages.send(patient_id="1234", message_type="sms", message_string="Hi")`.
         """
-        call = _send(patient_id, message_type, message_string, options)
+        call = _send(patient_id, message_type, message_string, options, idempotency_key)
         return self._client.send(call)
 
     def get(self, message_id: str) -> Message:
@@ -79,14 +86,16 @@ class AsyncMessages(AsyncResource):
         patient_id: str,
         message_type: MessageType,
         message_string: str,
+        idempotency_key: str | None = None,
         **options: Unpack[MessageOptions],
     ) -> SentMessage:
         """Send a message to a patient by Hero, SMS, email or the NHS App.
 
         Optional fields are those of `MessageOptions` (e.g. `send_at=`, `write_to_record=`).
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         """
-        call = _send(patient_id, message_type, message_string, options)
+        call = _send(patient_id, message_type, message_string, options, idempotency_key)
         return await self._client.send(call)
 
     async def get(self, message_id: str) -> Message:

@@ -11,6 +11,7 @@ from client_core.kit import (
     BearerAuth,
     ClientOptions,
     HttpT,
+    Ledger,
     SyncAPIClient,
     check_uuid,
     client_settings,
@@ -38,6 +39,7 @@ class _PlannrClientBase(BaseClient[HttpT]):
         token: str | None = None,
         account_uuid: str | None = None,
         base_url: str | None = None,
+        ledger: Ledger | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         auth = BearerAuth(credential(token, "token", "PLANNR_TOKEN"))
@@ -50,6 +52,8 @@ class _PlannrClientBase(BaseClient[HttpT]):
             options=options,
             # Plannr's multi-tenancy header: the account (not the login) every call acts as.
             vendor_headers={"X-PLANNR-ACCOUNT-UUID": account},
+            tenant=account,
+            ledger=ledger,
         )
         super().__init__(settings, options.get("http_client"))
 
@@ -59,7 +63,8 @@ class PlannrClient(_PlannrClientBase[httpx.Client], SyncAPIClient):
 
     Pass `token` (a personal access token or an OAuth access token) and `account_uuid`
     (from `logins.list()`); each falls back to `PLANNR_TOKEN` and `PLANNR_ACCOUNT_UUID`, and
-    `base_url` to `PLANNR_BASE_URL`, then to https://api.plannrcrm.com.
+    `base_url` to `PLANNR_BASE_URL`, then to https://api.plannrcrm.com. With `ledger=`, a send
+    given `idempotency_key=` happens at most once per key (see `SqliteLedger`).
 
     Example:
         with PlannrClient(token=token, account_uuid=account) as plannr:

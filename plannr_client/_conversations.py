@@ -69,7 +69,9 @@ def _messages_path(conversation_uuid: str, suffix: str = "") -> str:
     return f"{_BASE}/{uuid}/messages{suffix}"
 
 
-def _send_message(conversation_uuid: str, contents: str, files: Sequence[str]) -> Call[Message]:
+def _send_message(
+    conversation_uuid: str, contents: str, files: Sequence[str], key: str | None
+) -> Call[Message]:
     if isinstance(files, list | tuple) and any(f is None for f in files):
         # Plannr's own example request sends `"files": [null, null]`, which the API refuses.
         raise ValueError(
@@ -80,18 +82,20 @@ def _send_message(conversation_uuid: str, contents: str, files: Sequence[str]) -
         _MessageBody, {"contents": contents, "files": files}, what="conversations.send_message"
     )
     path = _messages_path(conversation_uuid)
-    return Call("POST", path, Message, idempotent=False, json=body)
+    return Call("POST", path, Message, idempotent=False, json=body, idempotency_key=key)
 
 
 def _send_with_attachments(
-    conversation_uuid: str, contents: str, files: Sequence[FileTypes]
+    conversation_uuid: str, contents: str, files: Sequence[FileTypes], key: str | None
 ) -> Call[Message]:
     form = request_body(
         _InlineForm, {"contents": contents}, what="conversations.send_message_with_attachments"
     )
     parts = repeated_files("files[]", files, "files")
     path = _messages_path(conversation_uuid, "/inline")
-    return Call("POST", path, Message, idempotent=False, form=form, files=parts)
+    return Call(
+        "POST", path, Message, idempotent=False, form=form, files=parts, idempotency_key=key
+    )
 
 
 def _query(given: Mapping[str, object], schema: type[object], what: str) -> dict[str, str]:
@@ -144,24 +148,36 @@ class Conversations(SyncResource):
     """Plannr conversations and their messages: `client.conversations`."""
 
     def send_message(
-        self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()
+        self,
+        conversation_uuid: str,
+        *,
+        contents: str,
+        files: Sequence[str] = (),
+        idempotency_key: str | None = None,
     ) -> Message:
         """Post a message, attaching already-uploaded files by their UUIDs.
 
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         Example: `plannr.conversations.send_message(uuid, contents="Your review is booked")`.
         """
-        return self._client.send(_send_message(conversation_uuid, contents, files))
+        return self._client.send(_send_message(conversation_uuid, contents, files, idempotency_key))
 
     def send_message_with_attachments(
-        self, conversation_uuid: str, *, contents: str, files: Sequence[FileTypes]
+        self,
+        conversation_uuid: str,
+        *,
+        contents: str,
+        files: Sequence[FileTypes],
+        idempotency_key: str | None = None,
     ) -> Message:
         """Upload files and post them with a message in one multipart call (`files[]`).
 
         Each file is bytes, a binary file object or `(filename, content, content_type)`.
-        Never repeated once sent.
+        Never repeated once sent. With `idempotency_key=` (and a client `ledger`) it is sent
+        at most once per key.
         """
-        call = _send_with_attachments(conversation_uuid, contents, files)
+        call = _send_with_attachments(conversation_uuid, contents, files, idempotency_key)
         return self._client.send(call)
 
     def list(
@@ -200,23 +216,37 @@ class AsyncConversations(AsyncResource):
     """Plannr conversations and their messages: `client.conversations` on the async client."""
 
     async def send_message(
-        self, conversation_uuid: str, *, contents: str, files: Sequence[str] = ()
+        self,
+        conversation_uuid: str,
+        *,
+        contents: str,
+        files: Sequence[str] = (),
+        idempotency_key: str | None = None,
     ) -> Message:
         """Post a message, attaching already-uploaded files by their UUIDs.
 
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         """
-        return await self._client.send(_send_message(conversation_uuid, contents, files))
+        return await self._client.send(
+            _send_message(conversation_uuid, contents, files, idempotency_key)
+        )
 
     async def send_message_with_attachments(
-        self, conversation_uuid: str, *, contents: str, files: Sequence[FileTypes]
+        self,
+        conversation_uuid: str,
+        *,
+        contents: str,
+        files: Sequence[FileTypes],
+        idempotency_key: str | None = None,
     ) -> Message:
         """Upload files and post them with a message in one multipart call (`files[]`).
 
         Each file is bytes, a binary file object or `(filename, content, content_type)`.
-        Never repeated once sent.
+        Never repeated once sent. With `idempotency_key=` (and a client `ledger`) it is sent
+        at most once per key.
         """
-        call = _send_with_attachments(conversation_uuid, contents, files)
+        call = _send_with_attachments(conversation_uuid, contents, files, idempotency_key)
         return await self._client.send(call)
 
     def list(

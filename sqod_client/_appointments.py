@@ -43,10 +43,10 @@ def _appointment_path(appointment_id: str, suffix: str = "") -> str:
     return f"{_BASE}/{path_segment(appointment_id, 'appointment_id', uuid=True)}{suffix}"
 
 
-def _send_message(appointment_id: str, message: str) -> Call[AppointmentMessage]:
+def _send_message(appointment_id: str, message: str, key: str | None) -> Call[AppointmentMessage]:
     body = request_body(_MessageBody, {"message": message}, what="appointments.send_message")
     path = _appointment_path(appointment_id, "/messages")
-    return Call("POST", path, AppointmentMessage, idempotent=False, json=body)
+    return Call("POST", path, AppointmentMessage, idempotent=False, json=body, idempotency_key=key)
 
 
 def _update(
@@ -66,27 +66,34 @@ def _list(page: int | None, per_page: int | None) -> PagedCall[Appointment]:
     return PagedCall("GET", _BASE, Appointment, idempotent=True, params=params)
 
 
-def _create(fields: NewAppointment) -> Call[Appointment]:
+def _create(fields: NewAppointment, key: str | None) -> Call[Appointment]:
     body = request_body(NewAppointment, fields, what="appointments.create")
-    return Call("POST", _BASE, Appointment, idempotent=False, json=body)
+    return Call("POST", _BASE, Appointment, idempotent=False, json=body, idempotency_key=key)
 
 
-def _cancel(appointment_id: str, cancellation_reason: str | None) -> MaybeEmptyCall[Appointment]:
+def _cancel(
+    appointment_id: str, cancellation_reason: str | None, key: str | None
+) -> MaybeEmptyCall[Appointment]:
     given = {} if cancellation_reason is None else {"cancellation_reason": cancellation_reason}
     body = request_body(_CancelBody, given, what="appointments.cancel")
     path = _appointment_path(appointment_id, "/cancel")
-    return MaybeEmptyCall("POST", path, Appointment, idempotent=False, json=body)
+    return MaybeEmptyCall(
+        "POST", path, Appointment, idempotent=False, json=body, idempotency_key=key
+    )
 
 
 class Appointments(SyncResource):
     """SQOD appointments: `client.appointments`."""
 
-    def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
+    def send_message(
+        self, appointment_id: str, *, message: str, idempotency_key: str | None = None
+    ) -> AppointmentMessage:
         """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".
 
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         """
-        return self._client.send(_send_message(appointment_id, message))
+        return self._client.send(_send_message(appointment_id, message, idempotency_key))
 
     def update(
         self,
@@ -108,26 +115,41 @@ class Appointments(SyncResource):
         """Appointments visible to this user; iterate the result to walk every page from `page`."""
         return self._client.send_page(_list(page, per_page))
 
-    def create(self, **fields: Unpack[NewAppointment]) -> Appointment:
-        """Create an appointment from the given fields (see `NewAppointment`). Never repeated."""
-        return self._client.send(_create(fields))
+    def create(
+        self, *, idempotency_key: str | None = None, **fields: Unpack[NewAppointment]
+    ) -> Appointment:
+        """Create an appointment from the given fields (see `NewAppointment`). Never repeated.
+
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
+        """
+        return self._client.send(_create(fields, idempotency_key))
 
     def cancel(
-        self, appointment_id: str, *, cancellation_reason: str | None = None
+        self,
+        appointment_id: str,
+        *,
+        cancellation_reason: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Appointment | None:
-        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body."""
-        return self._client.send(_cancel(appointment_id, cancellation_reason))
+        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body.
+
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
+        """
+        return self._client.send(_cancel(appointment_id, cancellation_reason, idempotency_key))
 
 
 class AsyncAppointments(AsyncResource):
     """SQOD appointments: `client.appointments` on `AsyncSqodClient`."""
 
-    async def send_message(self, appointment_id: str, *, message: str) -> AppointmentMessage:
+    async def send_message(
+        self, appointment_id: str, *, message: str, idempotency_key: str | None = None
+    ) -> AppointmentMessage:
         """Message the caller waiting for this appointment, e.g. "Running 5 minutes late".
 
         Never repeated once sent: a lost answer raises `OutcomeUnknownError`.
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
         """
-        return await self._client.send(_send_message(appointment_id, message))
+        return await self._client.send(_send_message(appointment_id, message, idempotency_key))
 
     async def update(
         self,
@@ -149,12 +171,26 @@ class AsyncAppointments(AsyncResource):
         over it (no `await`) to walk every page from `page`."""
         return AsyncPaginator(self._client, _list(page, per_page))
 
-    async def create(self, **fields: Unpack[NewAppointment]) -> Appointment:
-        """Create an appointment from the given fields (see `NewAppointment`). Never repeated."""
-        return await self._client.send(_create(fields))
+    async def create(
+        self, *, idempotency_key: str | None = None, **fields: Unpack[NewAppointment]
+    ) -> Appointment:
+        """Create an appointment from the given fields (see `NewAppointment`). Never repeated.
+
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
+        """
+        return await self._client.send(_create(fields, idempotency_key))
 
     async def cancel(
-        self, appointment_id: str, *, cancellation_reason: str | None = None
+        self,
+        appointment_id: str,
+        *,
+        cancellation_reason: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Appointment | None:
-        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body."""
-        return await self._client.send(_cancel(appointment_id, cancellation_reason))
+        """Cancel an appointment; returns it as SQOD reports it, or None if SQOD sends no body.
+
+        With `idempotency_key=` (and a client `ledger`) it is sent at most once per key.
+        """
+        return await self._client.send(
+            _cancel(appointment_id, cancellation_reason, idempotency_key)
+        )

@@ -10,6 +10,7 @@ from client_core.kit import (
     BaseClient,
     ClientOptions,
     HttpT,
+    Ledger,
     SyncAPIClient,
     client_settings,
     resolve_base_url,
@@ -37,6 +38,7 @@ class _SqodClientBase(BaseClient[HttpT]):
         client_secret: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
         method_override: bool = False,
+        ledger: Ledger | None = None,
         **options: Unpack[ClientOptions[HttpT]],
     ) -> None:
         url = resolve_base_url(base_url, env="SQOD_BASE_URL")
@@ -55,6 +57,7 @@ class _SqodClientBase(BaseClient[HttpT]):
             auth=auth,
             options=options,
             method_override=method_override,
+            ledger=ledger,  # the base URL is the customer: it is the tenant
         )
         super().__init__(settings, options.get("http_client"))
 
@@ -66,7 +69,9 @@ class SqodClient(_SqodClientBase[httpx.Client], SyncAPIClient):
     each falls back to `SQOD_BASE_URL`, `SQOD_TOKEN`, `SQOD_CLIENT_ID`, `SQOD_CLIENT_SECRET`.
     `method_override=True` tunnels every PATCH as `POST ?_method=PATCH`; `retry_policy`
     replaces `max_retries` with a full `RetryPolicy`; `strict_responses=True` raises
-    `ResponseValidationError` on an off-spec answer instead of logging a warning.
+    `ResponseValidationError` on an off-spec answer instead of logging a warning. With
+    `ledger=` (a `SqliteLedger` or `PostgresLedger`), a send given `idempotency_key=` happens
+    at most once per key, across retries, restarts and workers.
 
     Example:
         with SqodClient(base_url="https://acme.sqod.co.uk", token=token) as sqod:
