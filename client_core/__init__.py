@@ -4,6 +4,8 @@ The kit vendor packages are built from (calls, request checks, base clients, aut
 `client_core.kit`; the fake-server kit is in `client_core.testing`.
 """
 
+from typing import TYPE_CHECKING
+
 from ._call import FileContent, FileTypes, RequestFiles
 from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
@@ -43,6 +45,7 @@ __all__ = [
     "APIError",
     "APIStatusError",
     "APITimeoutError",
+    "AiohttpClient",
     "AlreadySentError",
     "AsyncAPIClient",
     "AsyncPage",
@@ -82,3 +85,20 @@ __all__ = [
     "__version__",
     "raw_response",
 ]
+
+if TYPE_CHECKING:
+    from ._aiohttp import AiohttpClient
+
+
+def __getattr__(name: str) -> object:
+    # The fast async path needs the `aiohttp` extra, so it is imported only when asked for.
+    if name == "AiohttpClient":
+        try:
+            from ._aiohttp import AiohttpClient
+        except ImportError as exc:
+            raise ImportError(
+                "AiohttpClient needs the aiohttp extra: "
+                "pip install 'care-messaging-clients[aiohttp]'"
+            ) from exc
+        return AiohttpClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

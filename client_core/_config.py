@@ -65,7 +65,9 @@ class ClientOptions(CallOptions, Generic[HttpT], total=False):
     """
 
     http_client: HttpT
-    """An `httpx.Client` (`httpx.AsyncClient` for async clients) to send through; you close it."""
+    """An `httpx.Client` (`httpx.AsyncClient` for async clients) to send through; you close it.
+
+    `AiohttpClient()` here is the fast async path (docs/performance.md)."""
 
 
 _OPTION_NAMES = frozenset(ClientOptions.__annotations__)

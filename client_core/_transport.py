@@ -32,6 +32,7 @@ from ._errors import (
     parse_json,
     status_error,
 )
+from ._fast_parse import result_from_json
 from ._ledger_send import asend_once, send_once
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource
 from ._pagination import AsyncPage, SyncPage
@@ -277,13 +278,16 @@ class BaseClient(Generic[HttpT]):
     ) -> ResultT:
         self._check(response, attempts)
         raw = RawResponse(response, attempts.retries)
+        parsed = result_from_json(call, response.content, raw)
+        if parsed is not None:
+            return parsed
         body = _json_body(response, empty_ok=call.empty_ok)
         return call.parse(body, raw, strict=self._settings.strict_responses, logger=self._logger)
 
 
 def _json_body(response: httpx.Response, *, empty_ok: bool) -> object:
     content = response.content
-    if not content.strip():
+    if not content or content.isspace():  # strip() would copy the body
         if empty_ok:
             return None
         problem = "an empty body"

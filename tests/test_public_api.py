@@ -25,6 +25,7 @@ PINNED = {
         "APIError",
         "APIStatusError",
         "APITimeoutError",
+        "AiohttpClient",
         "AlreadySentError",
         "AsyncAPIClient",
         "AsyncPage",
