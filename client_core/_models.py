@@ -38,6 +38,7 @@ from pydantic_core import PydanticSerializationError, core_schema
 
 from ._display import display_html, display_text
 from ._errors import ResponseValidationError, request_id_of
+from ._quick_body import quick_body
 from ._text import check_encodable
 
 __all__ = [
@@ -284,6 +285,9 @@ def request_body(schema: type[Any], given: Mapping[str, Any], *, what: str) -> d
     mark nullable. Errors name the field and the rule, never the value (it may be patient data).
     """
     adapter, not_nullable, renames = _schema(schema)
+    quick = None if renames else quick_body(schema, adapter, not_nullable, given)
+    if quick is not None:
+        return quick  # every rule checked in plain Python; anything else goes on to pydantic
     for key, value in given.items():
         check_encodable(value, f"{what}: {key}")
     # Strict lists refuse tuples, yet signatures promise any sequence (`files=()`).
