@@ -116,8 +116,12 @@ class BaseClient(Generic[HttpT]):
         # Fixed credentials go straight into the headers: an httpx auth flow costs ~1.5 us a call.
         self._auth: httpx.Auth | None = None if isinstance(auth, StaticHeaderAuth) else auth
         secret = auth.headers if isinstance(auth, StaticHeaderAuth) else {}
-        self._headers = {**settings.headers, **secret}
-        self._json_headers = {**self._headers, "Content-Type": "application/json"}
+        # Built once: httpx would parse a dict's names and values, and turn the Timeout into
+        # this dict, on every request.
+        headers = {**settings.headers, **secret}
+        self._headers = httpx.Headers(headers)
+        self._json_headers = httpx.Headers({**headers, "Content-Type": "application/json"})
+        self._timeout = settings.timeout.as_dict()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._settings.base_url!r})"
@@ -185,7 +189,7 @@ class BaseClient(Generic[HttpT]):
                 data=call.form,
                 files=call.files,
                 headers=headers,
-                timeout=self._settings.timeout,
+                extensions={"timeout": self._timeout},
             )
         except UnicodeEncodeError:
             unencodable = True
