@@ -11,6 +11,7 @@ So an input is refused exactly when it was before, and an accepted one gives the
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -98,7 +99,7 @@ def _check(schema: Mapping[str, Any]) -> Check | None:
         return None
     builder = _BUILDERS[kind]
     allowed = _KEYS[kind] | {"type", "metadata", "strict"}
-    if set(schema) - allowed or schema.get("strict") is False:
+    if set(schema) - allowed or (schema.get("strict") is False and kind != "dict"):
         return None
     return builder(schema)
 
@@ -260,6 +261,63 @@ def _list(schema: Mapping[str, Any]) -> Check | None:
     return check
 
 
+def _dict(schema: Mapping[str, Any]) -> Check | None:
+    # A free-form JSON object (e.g. Loop's `variables`); a lax `Mapping` still takes a dict.
+    if schema.get("keys_schema") != {"type": "str"}:
+        return None
+    values = schema.get("values_schema", {})
+    if values.get("type") != "definition-ref" or _json_value_check(values) is None:
+        return None
+
+    def check(value: Any) -> Any:
+        if type(value) is not dict:
+            raise _REFUSED
+        return _json_value(value, 0)
+
+    return check
+
+
+def _json_value_check(schema: Mapping[str, Any]) -> Check | None:
+    # pydantic's `JsonValue`: a union tagged by the exact type's name, so a subclass is refused.
+    if not str(schema.get("schema_ref", "")).startswith("pydantic.types.JsonValue:"):
+        return None
+    if set(schema) - {"type", "schema_ref", "metadata"}:
+        return None
+    return lambda value: _json_value(value, 0)
+
+
+def _json_value(value: Any, depth: int) -> Any:
+    kind = type(value)
+    if kind is str:
+        if not value.isascii():
+            _encodable(value)
+        return value
+    if value is None or kind is int or kind is bool:
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise _REFUSED
+        return value
+    if depth >= _DEEPEST:
+        raise _REFUSED
+    if kind is list:
+        return [_json_value(item, depth + 1) for item in value]
+    if kind is dict:
+        return {_json_key(k): _json_value(v, depth + 1) for k, v in value.items()}
+    raise _REFUSED
+
+
+def _json_key(key: Any) -> str:
+    if type(key) is not str:
+        raise _REFUSED
+    if not key.isascii():
+        _encodable(key)
+    return key
+
+
+_DEEPEST = 32  # deeper nesting is left to pydantic, which has its own recursion limit
+
+
 def _not_none(check: Check) -> Check:
     def refuse_none(value: Any) -> Any:
         if value is None:
@@ -291,6 +349,8 @@ _BUILDERS: dict[str, Callable[[Mapping[str, Any]], Check | None]] = {
     "union": _union,
     "function-after": _after,
     "list": _list,
+    "dict": _dict,
+    "definition-ref": _json_value_check,
 }
 _KEYS: dict[str, set[str]] = {
     "str": {"min_length", "max_length", "pattern"},
@@ -303,6 +363,8 @@ _KEYS: dict[str, set[str]] = {
     "union": {"choices", "mode"},
     "function-after": {"function", "schema"},
     "list": {"items_schema"},
+    "dict": {"keys_schema", "values_schema"},
+    "definition-ref": {"schema_ref"},
 }
 # Kinds whose accepted value is sent as given (a datetime becomes text, a validator may change it).
-_UNCHANGED = frozenset({"str", "literal", "bool", "int", "none"})
+_UNCHANGED = frozenset({"str", "literal", "bool", "int", "none", "dict"})

@@ -20,7 +20,7 @@ from pydantic import AwareDatetime, Field, with_config
 from typing_extensions import TypedDict
 
 import client_core._models as models
-from client_core.kit import REQUEST_CONFIG, NonBlank, UUIDText, request_body
+from client_core.kit import REQUEST_CONFIG, JsonObject, NonBlank, UUIDText, request_body
 from hero_client._messages import _SendBody as HeroSend
 from loop_comms_client._messages import _ScheduledQuery as LoopScheduledQuery
 from loop_comms_client.models import MessageFields, ScheduleFields
@@ -45,6 +45,7 @@ class _Mixed(TypedDict):
     when: NotRequired[AwareDatetime]
     kind: NotRequired[Literal["a", "b"]]
     text: NotRequired[NonBlank]
+    free: NotRequired[JsonObject]
 
 
 SCHEMAS: list[type[Any]] = [
@@ -94,6 +95,21 @@ VALUES = st.one_of(
     st.lists(st.sampled_from([str(uuid.UUID(int=1)), "nope", None, "\ud800"]), max_size=3),
     st.tuples(st.just(str(uuid.UUID(int=2)))),
     st.just({"a": 1}),
+    st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(-2, 2),
+            st.floats(),
+            st.sampled_from(["x", "é", "\ud800"]),
+        ),
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.tuples(inner),
+            st.dictionaries(st.sampled_from(["k", "\ud800", 1]), inner, max_size=3),
+        ),
+        max_leaves=6,
+    ),
 )
 
 
@@ -107,6 +123,7 @@ VALID: dict[type[Any], dict[str, Any]] = {
         "dedup_key": "reminder-1",
         "scheduled_at": datetime(2026, 12, 3, 9, 30, tzinfo=UTC),
         "hipaa": False,
+        "variables": {"first_name": "Zoë", "slots": [1, 2.5, None, True], "clinic": {"id": "c1"}},
     },
     HeroSend: {"patient_id": "123", "message_type": "sms", "message_string": "Flu clinic"},
     PlannrSend: {"contents": "Pack attached", "files": [str(uuid.UUID(int=3))]},
@@ -174,6 +191,12 @@ BAD_SCHEDULES: dict[str, Callable[[dict[str, Any]], None]] = {
     "timestamp as text": lambda b: b.update(scheduled_at="2026-12-03T09:30:00Z"),
     "lone surrogate": lambda b: b.update(person_id="Jane \ud83d"),
     "int for bool": lambda b: b.update(hipaa=1),
+    "lone surrogate in a variable": lambda b: b.update(variables={"name": ["Jane \ud83d"]}),
+    "lone surrogate in a variable name": lambda b: b.update(variables={"Jane \ud83d": 1}),
+    "infinite variable": lambda b: b.update(variables={"n": float("inf")}),
+    "object variable": lambda b: b.update(variables={"when": datetime(2026, 1, 1)}),
+    "tuple inside variables": lambda b: b.update(variables={"tags": ("a", "b")}),
+    "number as a variable name": lambda b: b.update(variables={1: "a"}),
     "str subclass for text": lambda b: b.update(brand_id=type("Sub", (str,), {})("brand-1")),
 }
 
@@ -199,6 +222,7 @@ def test_the_common_bodies_take_the_quick_path(monkeypatch: pytest.MonkeyPatch) 
 
     bodies: list[tuple[type[Any], dict[str, Any]]] = [
         (ScheduleFields, GOOD_SCHEDULE),
+        (ScheduleFields, VALID[ScheduleFields]),
         (HeroSend, {"patient_id": "123", "message_type": "sms", "message_string": "Flu"}),
         (PlannrSend, {"contents": "Pack attached", "files": ()}),
         (SqodSend, {"message": "Running late"}),
