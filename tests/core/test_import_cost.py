@@ -9,6 +9,7 @@ import importlib
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,29 @@ assert sent.id == "m1", sent
     loaded = _loaded_after(send)
     assert _optional_in(loaded) == set()
     assert "client_core._ledger" not in loaded
+
+
+def test_a_blocking_keyed_send_loads_the_ledger_but_not_anyio(tmp_path: Path) -> None:
+    send = f"""
+import httpx
+from sqod_client import SqliteLedger, SqodClient
+
+def answer(request):
+    return httpx.Response(201, json={{"data": {{"id": "m1", "message": "Late"}}}})
+
+http = httpx.Client(transport=httpx.MockTransport(answer))
+ledger = SqliteLedger({str(tmp_path / "sends.db")!r})
+with SqodClient(base_url="https://acme.sqod.test", token="t", http_client=http, ledger=ledger) as c:
+    for _ in range(2):
+        sent = c.appointments.send_message(
+            "9a0f170e-0aa0-47db-ab14-4ddcdcbad061", message="Late", idempotency_key="k1"
+        )
+assert sent.id == "m1", sent
+assert ledger.entry("k1").state == "sent"
+"""
+    loaded = _loaded_after(send)
+    assert {"sqlite3", "client_core._ledger", "client_core._ledger_send"} <= loaded
+    assert "anyio" not in loaded
 
 
 @pytest.mark.parametrize("package", LEDGER_VENDORS)
