@@ -272,4 +272,7 @@ def _check_ledger(ledger: object) -> Ledger | None:
 
     if not isinstance(ledger, Ledger):
         raise ValueError("ledger must be a SqliteLedger or PostgresLedger (or None)")
+    # Loaded with the client rather than by its first keyed send, which is then no slower.
+    from . import _ledger_send  # noqa: F401
+
     return ledger
