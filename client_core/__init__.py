@@ -6,6 +6,7 @@ The kit vendor packages are built from (calls, request checks, base clients, aut
 
 from typing import TYPE_CHECKING
 
+from . import _lazy
 from ._call import FileContent, FileTypes, RequestFiles
 from ._config import DEFAULT_TIMEOUT, CallOptions, ClientOptions
 from ._errors import (
@@ -29,8 +30,6 @@ from ._errors import (
     SendInProgressError,
     UnprocessableEntityError,
 )
-from ._ledger import Ledger, LedgerEntry, SqliteLedger
-from ._ledger_postgres import PostgresLedger
 from ._models import NOT_GIVEN, MissingFieldError, NotGiven, RawResponse, Resource, raw_response
 from ._pagination import AsyncPage, PageLinks, PageMeta, SyncPage
 from ._paginator import AsyncPaginator
@@ -88,6 +87,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from ._aiohttp import AiohttpClient
+    from ._ledger import Ledger, LedgerEntry, SqliteLedger
+    from ._ledger_postgres import PostgresLedger
+
+# The send ledger (sqlite3, anyio) is loaded when one of its names is first asked for.
+_lazy_attribute, __dir__ = _lazy.lazy_names(globals(), _lazy.LAZY_NAMES)
 
 
 def __getattr__(name: str) -> object:
@@ -101,4 +105,4 @@ def __getattr__(name: str) -> object:
                 "pip install 'care-messaging-clients[aiohttp]'"
             ) from exc
         return AiohttpClient
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _lazy_attribute(name)

@@ -6,17 +6,19 @@ import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 from typing_extensions import TypedDict
 
 from ._auth import BearerAuth, ClientCredentialsAuth
-from ._ledger import Ledger
 from ._retry import RetryPolicy
 from ._text import check_form_value, check_header_value, checked_headers
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._ledger import Ledger
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -264,6 +266,13 @@ def client_settings(
 
 
 def _check_ledger(ledger: object) -> Ledger | None:
-    if ledger is not None and not isinstance(ledger, Ledger):
+    if ledger is None:
+        return None
+    from ._ledger import Ledger  # already loaded whenever a real ledger was built
+
+    if not isinstance(ledger, Ledger):
         raise ValueError("ledger must be a SqliteLedger or PostgresLedger (or None)")
+    # Loaded with the client rather than by its first keyed send, which is then no slower.
+    from . import _ledger_send  # noqa: F401
+
     return ledger

@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
 
-import anyio
-import anyio.lowlevel
 import httpx
 from pydantic_core import from_json
 
@@ -85,6 +83,8 @@ def send_once(client: SyncAPIClient, call: _Call[Any, ResultT]) -> ResultT:
 
 async def asend_once(client: AsyncAPIClient, call: _Call[Any, ResultT]) -> ResultT:
     """`send_once` for asyncio: the same decisions, the store called in a worker thread."""
+    import anyio.lowlevel  # only async keyed sends need it: a sync one never loads anyio
+
     plan = _plan(client._settings, call)
     ledger = plan.ledger
     try:

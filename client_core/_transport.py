@@ -33,7 +33,6 @@ from ._errors import (
     status_error,
 )
 from ._fast_parse import result_from_json
-from ._ledger_send import asend_once, send_once
 from ._models import NOT_GIVEN, NotGiven, RawResponse, Resource
 from ._pagination import AsyncPage, SyncPage
 from ._text import check_encodable, checked_headers
@@ -348,6 +347,8 @@ class SyncAPIClient(BaseClient[httpx.Client]):
         `client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
         """
         if call.idempotency_key is not None:
+            from ._ledger_send import send_once  # the send ledger loads with the first keyed send
+
             return send_once(self, call)
         return self._send(call)
 
@@ -416,6 +417,8 @@ class AsyncAPIClient(BaseClient[httpx.AsyncClient]):
         `await client.send(Call("GET", "/v1/messages/42", Message, idempotent=True))`.
         """
         if call.idempotency_key is not None:
+            from ._ledger_send import asend_once
+
             return await asend_once(self, call)
         return await self._send(call)
 

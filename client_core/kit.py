@@ -5,6 +5,8 @@ Vendor modules import from here alone. The few user-facing names a vendor module
 module has one import source; users import those from `client_core`.
 """
 
+from typing import TYPE_CHECKING
+
 from ._auth import BearerAuth, ClientCredentialsAuth, HeaderAuth
 from ._call import (
     Call,
@@ -31,7 +33,7 @@ from ._config import (
     token_auth,
     token_or_credentials,
 )
-from ._ledger import Ledger
+from ._lazy import lazy_names
 from ._models import (
     REQUEST_CONFIG,
     JsonObject,
@@ -48,6 +50,13 @@ from ._pagination import AsyncPage, SyncPage, page_params
 from ._paginator import AsyncPaginator
 from ._resource_property import resource_property
 from ._transport import AsyncAPIClient, AsyncResource, BaseClient, SyncAPIClient, SyncResource
+
+if TYPE_CHECKING:
+    from ._ledger import Ledger
+else:
+    # The send ledger (sqlite3, anyio) is loaded when first asked for, not with the kit.
+    __getattr__, __dir__ = lazy_names(globals(), ["Ledger"])
+    del TYPE_CHECKING  # keep dir() to the kit's own names
 
 __all__ = [
     "REQUEST_CONFIG",
@@ -86,6 +95,7 @@ __all__ = [
     "credential",
     "from_env",
     "laravel_form",
+    "lazy_names",
     "page_params",
     "path_segment",
     "repeated_files",

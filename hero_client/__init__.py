@@ -7,6 +7,8 @@ Example:
         hero.messages.send(patient_id="1234", message_type="sms", message_string="Hello")
 """
 
+from typing import TYPE_CHECKING
+
 from client_core import (
     AlreadySentError,
     APIConnectionError,
@@ -19,21 +21,19 @@ from client_core import (
     ConflictError,
     IdempotencyKeyReusedError,
     InternalServerError,
-    LedgerEntry,
     LedgerError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
-    PostgresLedger,
     RateLimitError,
     RawResponse,
     ResponseValidationError,
     RetryPolicy,
     SendInProgressError,
-    SqliteLedger,
     UnprocessableEntityError,
     raw_response,
 )
+from client_core.kit import lazy_names
 
 from ._client import DEFAULT_BASE_URL, AsyncHeroClient, HeroClient
 from ._messages import AsyncMessages, Messages
@@ -50,6 +50,13 @@ from .models import (
     ShortLink,
     WriteToRecord,
 )
+
+if TYPE_CHECKING:
+    from client_core import LedgerEntry, PostgresLedger, SqliteLedger
+else:
+    # The send ledger (sqlite3, anyio) is loaded when first asked for, not with the package.
+    __getattr__, __dir__ = lazy_names(globals(), ["LedgerEntry", "PostgresLedger", "SqliteLedger"])
+    del TYPE_CHECKING, lazy_names  # keep dir() to the package's own names
 
 __all__ = [
     "DEFAULT_BASE_URL",

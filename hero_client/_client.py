@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 from typing_extensions import Unpack
 
@@ -11,7 +13,6 @@ from client_core.kit import (
     ClientOptions,
     HeaderAuth,
     HttpT,
-    Ledger,
     SyncAPIClient,
     client_settings,
     credential,
@@ -20,6 +21,9 @@ from client_core.kit import (
 )
 
 from ._messages import AsyncMessages, Messages
+
+if TYPE_CHECKING:
+    from client_core.kit import Ledger
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncHeroClient", "HeroClient"]
 

@@ -4,8 +4,6 @@ Responses keep unknown fields and enum values; fields Hero does not mark require
 absent. `MessageOptions` lists the optional fields of `messages.send`: a key left out is not sent.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, with_config

@@ -5,8 +5,6 @@ so Loop's own defaults (`variables={}`, `hipaa=false`) apply. Responses keep unk
 values; `status` and `channel` are free text in answers.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal, NotRequired
 
 from pydantic import AwareDatetime, Field, with_config

@@ -7,6 +7,8 @@ Example:
         plannr.conversations.send_message(conversation_uuid, contents="Your review is booked")
 """
 
+from typing import TYPE_CHECKING
+
 from client_core import (
     AlreadySentError,
     APIConnectionError,
@@ -21,22 +23,20 @@ from client_core import (
     ConflictError,
     IdempotencyKeyReusedError,
     InternalServerError,
-    LedgerEntry,
     LedgerError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
-    PostgresLedger,
     RateLimitError,
     RawResponse,
     ResponseValidationError,
     RetryPolicy,
     SendInProgressError,
-    SqliteLedger,
     SyncPage,
     UnprocessableEntityError,
     raw_response,
 )
+from client_core.kit import lazy_names
 
 from ._client import DEFAULT_BASE_URL, AsyncPlannrClient, PlannrClient
 from ._conversations import AsyncConversations, Conversations
@@ -56,6 +56,13 @@ from .models import (
     Tag,
     User,
 )
+
+if TYPE_CHECKING:
+    from client_core import LedgerEntry, PostgresLedger, SqliteLedger
+else:
+    # The send ledger (sqlite3, anyio) is loaded when first asked for, not with the package.
+    __getattr__, __dir__ = lazy_names(globals(), ["LedgerEntry", "PostgresLedger", "SqliteLedger"])
+    del TYPE_CHECKING, lazy_names  # keep dir() to the package's own names
 
 __all__ = [
     "DEFAULT_BASE_URL",

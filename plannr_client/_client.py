@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 from typing_extensions import Unpack
 
@@ -11,7 +13,6 @@ from client_core.kit import (
     BearerAuth,
     ClientOptions,
     HttpT,
-    Ledger,
     SyncAPIClient,
     check_uuid,
     client_settings,
@@ -23,6 +24,9 @@ from client_core.kit import (
 
 from ._conversations import AsyncConversations, Conversations
 from ._logins import AsyncLogins, Logins
+
+if TYPE_CHECKING:
+    from client_core.kit import Ledger
 
 __all__ = ["DEFAULT_BASE_URL", "AsyncPlannrClient", "PlannrClient"]
 

@@ -7,8 +7,6 @@ read from either form; nested relations we do not model are kept as sent, in `mo
 Every field may be null or absent; unknown fields and enum values are kept.
 """
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx
 from typing_extensions import Unpack
 
@@ -10,7 +12,6 @@ from client_core.kit import (
     BaseClient,
     ClientOptions,
     HttpT,
-    Ledger,
     SyncAPIClient,
     client_settings,
     resolve_base_url,
@@ -19,6 +20,9 @@ from client_core.kit import (
 )
 
 from ._appointments import Appointments, AsyncAppointments
+
+if TYPE_CHECKING:
+    from client_core.kit import Ledger
 
 __all__ = ["DEFAULT_TOKEN_URL", "AsyncSqodClient", "SqodClient"]
 

@@ -5,8 +5,6 @@ default to None), arrays are always present (default empty), and unknown fields 
 are kept. Requests are TypedDicts: a key left out is not sent.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, Any, Literal
 

@@ -103,6 +103,7 @@ PINNED = {
         "credential",
         "from_env",
         "laravel_form",
+        "lazy_names",
         "page_params",
         "path_segment",
         "repeated_files",
