@@ -55,7 +55,7 @@ class Scale:
     loopback_rounds: int = 9
     loopback_calls: int = 60
     throughput_rounds: int = 5
-    throughput_requests: int = 1000
+    throughput_requests: int = 400
     concurrency: int = 200
     import_rounds: int = 9
     pytest_rounds: int = 7
