@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast
 
 import httpx
-from pydantic_core import from_json
 
 from ._call import RequestFiles, _Call
 from ._errors import (
@@ -29,6 +28,7 @@ from ._errors import (
     OutcomeUnknownError,
     ResponseValidationError,
     SendInProgressError,
+    parse_json,
 )
 from ._ledger import Ledger, _now, _Row, check_key, in_thread
 from ._models import RawResponse, raw_response
@@ -224,7 +224,8 @@ def _replay(client: BaseClient[Any], call: _Call[Any, Any], held: _Row) -> objec
     headers = {"x-request-id": held.request_id} if held.request_id else {}
     response = httpx.Response(held.status or 200, headers=headers, content=answer, request=request)
     raw = RawResponse(response, 0, replayed=True)
-    body = from_json(answer) if answer.strip() else None  # SQOD's cancel may have had no body
+    # Read as the send read it (`parse_json`); SQOD's cancel may have had no body.
+    body = parse_json(answer) if answer and not answer.isspace() else None
     return call.parse(body, raw, strict=False, logger=client._logger)
 
 

@@ -165,6 +165,30 @@ async def test_a_replay_carries_the_recorded_status_and_request_id(
     assert entry.request_id == "req-981"
 
 
+async def test_an_answer_with_a_lone_surrogate_escape_replays_as_it_was_returned(
+    store: StoreKit, twin: str
+) -> None:
+    # Legal JSON that pydantic's fast parser refuses: the send reads it with the `json` module
+    # (issue 10), so the replay must read the recorded answer the same way.
+    fake = FakeSqod()
+    ledger = store.ledger()
+    answer = fake_answer(fake)
+
+    def with_half_an_emoji(request: httpx.Request) -> httpx.Response:
+        response: httpx.Response = answer(request)
+        content = response.content.replace(b'"message":"Hi"', b'"message":"Hi \\ud83d"')
+        assert content != response.content
+        return httpx.Response(response.status_code, content=content)
+
+    async with ledger_client(SQOD, fake, twin, ledger, with_half_an_emoji) as client:
+        first = await send(SQOD, client, fake, "key-1")
+        again = await send(SQOD, client, fake, "key-1")
+    assert first.message == "Hi \ud83d"
+    assert again == first
+    assert raw_response(again).replayed is True
+    assert len(fake.requests) == 1
+
+
 async def test_a_recorded_empty_answer_replays_as_none(store: StoreKit, twin: str) -> None:
     fake = FakeSqod()
     ledger = store.ledger()
