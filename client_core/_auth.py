@@ -7,7 +7,6 @@ in the outgoing request headers.
 from __future__ import annotations
 
 import base64
-import re
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator, Mapping
@@ -25,14 +24,12 @@ from ._errors import (
     status_error,
     vendor_message_of,
 )
+from ._text import is_header_token
 
 if TYPE_CHECKING:
     import anyio
 
 __all__ = ["BearerAuth", "ClientCredentialsAuth", "HeaderAuth", "StaticHeaderAuth"]
-
-# Visible ASCII: wider than RFC 6750's b64token, which some identity providers exceed.
-_BEARER_TOKEN = re.compile(r"[!-~]+")
 
 
 class StaticHeaderAuth(httpx.Auth):
@@ -194,7 +191,8 @@ class ClientCredentialsAuth(httpx.Auth):
                 f"token endpoint {self._token_url} returned an empty access_token",
                 response=response,
             )
-        if not _BEARER_TOKEN.fullmatch(token):
+        # Visible ASCII: wider than RFC 6750's b64token, which some identity providers exceed.
+        if not is_header_token(token):
             # h11 would refuse it with the token quoted, or a transport would send it on.
             raise AuthenticationError(
                 f"token endpoint {self._token_url} issued an access_token that cannot be sent "

@@ -16,6 +16,7 @@ __all__ = [
     "check_form_value",
     "check_header_value",
     "checked_headers",
+    "is_header_token",
     "unencodable",
 ]
 
@@ -24,6 +25,11 @@ _TOKEN_CHARS = re.compile(r"[!-~]+")
 _HEADER_TEXT = re.compile(r"[!-~]+(?: [!-~]+)*")
 # Control, format (zero-width), line and paragraph separators, and spaces other than " ".
 _INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
+
+
+def is_header_token(value: object) -> bool:
+    """Whether `value` is text that travels in an HTTP header as given: visible ASCII only."""
+    return isinstance(value, str) and _TOKEN_CHARS.fullmatch(value) is not None
 
 
 def check_header_value(value: str, name: str, *, spaces: bool = False) -> str:
